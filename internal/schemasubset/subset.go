@@ -55,6 +55,8 @@ func Build(full *ast.Schema, docs []*ast.Source, opts Options) (string, error) {
 		}
 	}
 	b.closeOver()
+	b.fillEmptyTypes()
+	b.closeOver()
 	return b.print(), nil
 }
 
@@ -63,7 +65,7 @@ func parseAndValidate(schema *ast.Schema, src *ast.Source) (*ast.QueryDocument, 
 	if err != nil {
 		return nil, err
 	}
-	if errs := validator.Validate(schema, doc); len(errs) > 0 {
+	if errs := validator.ValidateWithRules(schema, doc, nil); len(errs) > 0 {
 		return nil, errs
 	}
 	return doc, nil
@@ -110,7 +112,8 @@ func isBuiltinScalar(name string) bool {
 }
 
 func (b *builder) useField(parent *ast.Definition, name string) {
-	if strings.HasPrefix(name, "__") {
+	// Introspection types and fields are built into every schema.
+	if strings.HasPrefix(name, "__") || strings.HasPrefix(parent.Name, "__") {
 		return
 	}
 	b.useType(parent.Name)
@@ -188,6 +191,47 @@ func (b *builder) closeOver() {
 			}
 		}
 	}
+}
+
+// fillEmptyTypes gives every kept object or interface type that no
+// operation selects a field of (a union member that no fragment names, for
+// example) one leaf field, because SDL does not allow a type without fields.
+// The field is id when the type has one, else its first leaf field without
+// required arguments.
+func (b *builder) fillEmptyTypes() {
+	for name := range b.types {
+		def := b.full.Types[name]
+		if def.Kind != ast.Object && def.Kind != ast.Interface || len(b.fields[name]) > 0 {
+			continue
+		}
+		if f := b.leafField(def); f != "" {
+			b.useField(def, f)
+		}
+	}
+}
+
+func (b *builder) leafField(def *ast.Definition) string {
+	if def.Fields.ForName("id") != nil {
+		return "id"
+	}
+	for _, f := range def.Fields {
+		if strings.HasPrefix(f.Name, "__") || hasRequiredArgument(f) {
+			continue
+		}
+		if t := b.full.Types[f.Type.Name()]; t != nil && (t.Kind == ast.Scalar || t.Kind == ast.Enum) {
+			return f.Name
+		}
+	}
+	return ""
+}
+
+func hasRequiredArgument(f *ast.FieldDefinition) bool {
+	for _, a := range f.Arguments {
+		if a.Type.NonNull && a.DefaultValue == nil {
+			return true
+		}
+	}
+	return false
 }
 
 func (b *builder) print() string {

@@ -1,0 +1,4 @@
+// Package pycti is the OpenCTI GraphQL client.
+package pycti
+
+//go:generate go tool genqlient ../genqlient.yaml
