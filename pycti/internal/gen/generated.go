@@ -1184,9 +1184,9 @@ func (v *DomainObjectNode) GetToStix() string { return v.ToStix }
 
 type EditInput struct {
 	Key         string            `json:"key"`
-	Object_path string            `json:"object_path"`
+	Object_path string            `json:"object_path,omitempty"`
 	Value       []json.RawMessage `json:"value"`
-	Operation   EditOperation     `json:"operation"`
+	Operation   EditOperation     `json:"operation,omitempty"`
 }
 
 // GetKey returns EditInput.Key, and is useful for accessing the field via an interface.
