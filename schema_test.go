@@ -52,7 +52,7 @@ func operationSources(t *testing.T) []*ast.Source {
 func TestOperationsValidAgainstPlatformSchema(t *testing.T) {
 	full := loadFullSchema(t)
 	for _, src := range operationSources(t) {
-		doc, errs := gqlparser.LoadQuery(full, src.Input)
+		doc, errs := gqlparser.LoadQueryWithRules(full, src.Input, nil)
 		if len(errs) > 0 {
 			t.Errorf("%s: invalid against the platform schema: %v", src.Name, errs)
 			continue

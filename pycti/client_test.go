@@ -286,7 +286,9 @@ func TestBrokerPasswordNotLogged(t *testing.T) {
 func TestPingConnectorInfoGate(t *testing.T) {
 	for _, modern := range []bool{true, false} {
 		var pinged received
-		routes := registerRoutes(t, "6.8.10", "", nil)
+		// 7.x introspects and finds ConnectorInfoInput; 6.1.0 refuses
+		// introspection and is older than the connectorInfo argument.
+		routes := registerRoutes(t, "6.1.0", "", nil)
 		if modern {
 			routes = registerRoutes(t, "7.260817.0", `[{"name":"id"}]`, nil)
 		}
@@ -295,18 +297,7 @@ func TestPingConnectorInfoGate(t *testing.T) {
 			return ok(`{"pingConnector":{"id":"c1","connector_state":"null"}}`)
 		}
 		routes["PingConnector"], routes["PingConnectorLegacy"] = handler, handler
-		f := newFakePlatform(t, router(t, routes))
-		c := f.client(t)
-		if modern {
-			c = f.client(t) // 7.x: introspection succeeds
-		} else {
-			f2 := newFakePlatform(t, router(t, func() map[string]func(received) reply {
-				r := registerRoutes(t, "6.1.0", "", nil)
-				r["PingConnector"], r["PingConnectorLegacy"] = handler, handler
-				return r
-			}()))
-			c = f2.client(t)
-		}
+		c := newFakePlatform(t, router(t, routes)).client(t)
 		p, err := c.PingConnector(context.Background(), "c1", "", nil)
 		if err != nil {
 			t.Fatal(err)

@@ -185,7 +185,7 @@ func (e *HTTPError) Is(target error) bool {
 // ErrPagination is matched by every *PaginationError.
 var ErrPagination = errors.New("opencti: pagination stopped")
 
-// PaginationError stops an iteration whose server answers cannot lead to
+// PaginationError stops an iteration whose server responses cannot lead to
 // the end of the list: a page that repeats a cursor already sent, or an
 // empty page that still claims a next one. The items yielded before it are
 // valid; the list is incomplete.
@@ -196,7 +196,7 @@ type PaginationError struct {
 	Cursor string
 	// Page is the 1-based number of that page.
 	Page int
-	// Reason says what was wrong with the page.
+	// Reason describes what was wrong with the page.
 	Reason string
 }
 

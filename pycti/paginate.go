@@ -71,7 +71,7 @@ type Page[T any] struct {
 	Items []T
 	// EndCursor continues the list in ListOptions.After.
 	EndCursor string
-	// HasNextPage tells whether another page follows.
+	// HasNextPage reports whether another page follows.
 	HasNextPage bool
 	// GlobalCount is the number of items the whole list holds.
 	GlobalCount int

@@ -213,15 +213,22 @@ type FieldEdit struct {
 	Operation string
 }
 
+// editInput is the JSON form of the platform's EditInput.
+type editInput struct {
+	Key       string            `json:"key"`
+	Value     []json.RawMessage `json:"value"`
+	Operation string            `json:"operation,omitempty"`
+}
+
 // Update changes fields of the element with the given id and returns it.
 func (c *Client) Update(ctx context.Context, kind EditKind, id string, edits ...FieldEdit) (Ref, error) {
 	ops, ok := updateOps[kind]
 	if !ok {
 		return Ref{}, fmt.Errorf("update %s: unknown kind %q", id, kind)
 	}
-	input := make([]gen.EditInput, 0, len(edits))
+	input := make([]editInput, 0, len(edits))
 	for _, e := range edits {
-		in := gen.EditInput{Key: e.Key, Operation: gen.EditOperation(e.Operation)}
+		in := editInput{Key: e.Key, Operation: e.Operation}
 		for _, v := range e.Values {
 			b, err := json.Marshal(v)
 			if err != nil {

@@ -1184,9 +1184,9 @@ func (v *DomainObjectNode) GetToStix() string { return v.ToStix }
 
 type EditInput struct {
 	Key         string            `json:"key"`
-	Object_path string            `json:"object_path,omitempty"`
+	Object_path string            `json:"object_path"`
 	Value       []json.RawMessage `json:"value"`
-	Operation   EditOperation     `json:"operation,omitempty"`
+	Operation   EditOperation     `json:"operation"`
 }
 
 // GetKey returns EditInput.Key, and is useful for accessing the field via an interface.
@@ -5805,87 +5805,87 @@ func (v *__StixSightingRelationshipsInput) GetOrderMode() OrderingMode { return 
 
 // __UpdateExternalReferenceInput is used internally by genqlient
 type __UpdateExternalReferenceInput struct {
-	Id    string      `json:"id"`
-	Input []EditInput `json:"input"`
+	Id    string          `json:"id"`
+	Input json.RawMessage `json:"input"`
 }
 
 // GetId returns __UpdateExternalReferenceInput.Id, and is useful for accessing the field via an interface.
 func (v *__UpdateExternalReferenceInput) GetId() string { return v.Id }
 
 // GetInput returns __UpdateExternalReferenceInput.Input, and is useful for accessing the field via an interface.
-func (v *__UpdateExternalReferenceInput) GetInput() []EditInput { return v.Input }
+func (v *__UpdateExternalReferenceInput) GetInput() json.RawMessage { return v.Input }
 
 // __UpdateLabelInput is used internally by genqlient
 type __UpdateLabelInput struct {
-	Id    string      `json:"id"`
-	Input []EditInput `json:"input"`
+	Id    string          `json:"id"`
+	Input json.RawMessage `json:"input"`
 }
 
 // GetId returns __UpdateLabelInput.Id, and is useful for accessing the field via an interface.
 func (v *__UpdateLabelInput) GetId() string { return v.Id }
 
 // GetInput returns __UpdateLabelInput.Input, and is useful for accessing the field via an interface.
-func (v *__UpdateLabelInput) GetInput() []EditInput { return v.Input }
+func (v *__UpdateLabelInput) GetInput() json.RawMessage { return v.Input }
 
 // __UpdateMarkingDefinitionInput is used internally by genqlient
 type __UpdateMarkingDefinitionInput struct {
-	Id    string      `json:"id"`
-	Input []EditInput `json:"input"`
+	Id    string          `json:"id"`
+	Input json.RawMessage `json:"input"`
 }
 
 // GetId returns __UpdateMarkingDefinitionInput.Id, and is useful for accessing the field via an interface.
 func (v *__UpdateMarkingDefinitionInput) GetId() string { return v.Id }
 
 // GetInput returns __UpdateMarkingDefinitionInput.Input, and is useful for accessing the field via an interface.
-func (v *__UpdateMarkingDefinitionInput) GetInput() []EditInput { return v.Input }
+func (v *__UpdateMarkingDefinitionInput) GetInput() json.RawMessage { return v.Input }
 
 // __UpdateStixCoreRelationshipInput is used internally by genqlient
 type __UpdateStixCoreRelationshipInput struct {
-	Id    string      `json:"id"`
-	Input []EditInput `json:"input"`
+	Id    string          `json:"id"`
+	Input json.RawMessage `json:"input"`
 }
 
 // GetId returns __UpdateStixCoreRelationshipInput.Id, and is useful for accessing the field via an interface.
 func (v *__UpdateStixCoreRelationshipInput) GetId() string { return v.Id }
 
 // GetInput returns __UpdateStixCoreRelationshipInput.Input, and is useful for accessing the field via an interface.
-func (v *__UpdateStixCoreRelationshipInput) GetInput() []EditInput { return v.Input }
+func (v *__UpdateStixCoreRelationshipInput) GetInput() json.RawMessage { return v.Input }
 
 // __UpdateStixCyberObservableInput is used internally by genqlient
 type __UpdateStixCyberObservableInput struct {
-	Id    string      `json:"id"`
-	Input []EditInput `json:"input"`
+	Id    string          `json:"id"`
+	Input json.RawMessage `json:"input"`
 }
 
 // GetId returns __UpdateStixCyberObservableInput.Id, and is useful for accessing the field via an interface.
 func (v *__UpdateStixCyberObservableInput) GetId() string { return v.Id }
 
 // GetInput returns __UpdateStixCyberObservableInput.Input, and is useful for accessing the field via an interface.
-func (v *__UpdateStixCyberObservableInput) GetInput() []EditInput { return v.Input }
+func (v *__UpdateStixCyberObservableInput) GetInput() json.RawMessage { return v.Input }
 
 // __UpdateStixDomainObjectInput is used internally by genqlient
 type __UpdateStixDomainObjectInput struct {
-	Id    string      `json:"id"`
-	Input []EditInput `json:"input"`
+	Id    string          `json:"id"`
+	Input json.RawMessage `json:"input"`
 }
 
 // GetId returns __UpdateStixDomainObjectInput.Id, and is useful for accessing the field via an interface.
 func (v *__UpdateStixDomainObjectInput) GetId() string { return v.Id }
 
 // GetInput returns __UpdateStixDomainObjectInput.Input, and is useful for accessing the field via an interface.
-func (v *__UpdateStixDomainObjectInput) GetInput() []EditInput { return v.Input }
+func (v *__UpdateStixDomainObjectInput) GetInput() json.RawMessage { return v.Input }
 
 // __UpdateStixSightingRelationshipInput is used internally by genqlient
 type __UpdateStixSightingRelationshipInput struct {
-	Id    string      `json:"id"`
-	Input []EditInput `json:"input"`
+	Id    string          `json:"id"`
+	Input json.RawMessage `json:"input"`
 }
 
 // GetId returns __UpdateStixSightingRelationshipInput.Id, and is useful for accessing the field via an interface.
 func (v *__UpdateStixSightingRelationshipInput) GetId() string { return v.Id }
 
 // GetInput returns __UpdateStixSightingRelationshipInput.Input, and is useful for accessing the field via an interface.
-func (v *__UpdateStixSightingRelationshipInput) GetInput() []EditInput { return v.Input }
+func (v *__UpdateStixSightingRelationshipInput) GetInput() json.RawMessage { return v.Input }
 
 // __WorkAddExpectationsInput is used internally by genqlient
 type __WorkAddExpectationsInput struct {
@@ -9322,7 +9322,7 @@ func UpdateExternalReference(
 	ctx_ context.Context,
 	client_ graphql.Client,
 	id string,
-	input []EditInput,
+	input json.RawMessage,
 ) (data_ *UpdateExternalReferenceResponse, err_ error) {
 	req_ := &graphql.Request{
 		OpName: "UpdateExternalReference",
@@ -9363,7 +9363,7 @@ func UpdateLabel(
 	ctx_ context.Context,
 	client_ graphql.Client,
 	id string,
-	input []EditInput,
+	input json.RawMessage,
 ) (data_ *UpdateLabelResponse, err_ error) {
 	req_ := &graphql.Request{
 		OpName: "UpdateLabel",
@@ -9404,7 +9404,7 @@ func UpdateMarkingDefinition(
 	ctx_ context.Context,
 	client_ graphql.Client,
 	id string,
-	input []EditInput,
+	input json.RawMessage,
 ) (data_ *UpdateMarkingDefinitionResponse, err_ error) {
 	req_ := &graphql.Request{
 		OpName: "UpdateMarkingDefinition",
@@ -9445,7 +9445,7 @@ func UpdateStixCoreRelationship(
 	ctx_ context.Context,
 	client_ graphql.Client,
 	id string,
-	input []EditInput,
+	input json.RawMessage,
 ) (data_ *UpdateStixCoreRelationshipResponse, err_ error) {
 	req_ := &graphql.Request{
 		OpName: "UpdateStixCoreRelationship",
@@ -9487,7 +9487,7 @@ func UpdateStixCyberObservable(
 	ctx_ context.Context,
 	client_ graphql.Client,
 	id string,
-	input []EditInput,
+	input json.RawMessage,
 ) (data_ *UpdateStixCyberObservableResponse, err_ error) {
 	req_ := &graphql.Request{
 		OpName: "UpdateStixCyberObservable",
@@ -9529,7 +9529,7 @@ func UpdateStixDomainObject(
 	ctx_ context.Context,
 	client_ graphql.Client,
 	id string,
-	input []EditInput,
+	input json.RawMessage,
 ) (data_ *UpdateStixDomainObjectResponse, err_ error) {
 	req_ := &graphql.Request{
 		OpName: "UpdateStixDomainObject",
@@ -9570,7 +9570,7 @@ func UpdateStixSightingRelationship(
 	ctx_ context.Context,
 	client_ graphql.Client,
 	id string,
-	input []EditInput,
+	input json.RawMessage,
 ) (data_ *UpdateStixSightingRelationshipResponse, err_ error) {
 	req_ := &graphql.Request{
 		OpName: "UpdateStixSightingRelationship",
