@@ -1,0 +1,36 @@
+// Package pyctitest is an in-memory OpenCTI platform for tests and demos,
+// used like net/http/httptest: NewServer starts it on 127.0.0.1 with a
+// random port, and Close stops it.
+//
+// The server answers GraphQL requests on /graphql and file downloads on
+// /storage/get/<id>. Every request is parsed and validated against the
+// SDK's schema.graphql (or the schema given with WithSchema); an invalid
+// operation gets the error the platform sends, with extensions.code.
+// Queries read a store of entities seeded from STIX 2.1 bundles
+// (SeedBundle, SeedFile) or platform fixtures (SeedFixture); mutations
+// register connectors, track works, store uploaded export files and create
+// entities.
+//
+// # Identity
+//
+// Requests authenticate with "Authorization: Bearer <token>". The built-in
+// administrator (AdminID, AdminToken) has the BYPASS capability. AddGroup
+// and AddUser add accounts whose groups grant capabilities and allowed
+// markings. The "opencti-applicant-id" header makes a request run as
+// another user only when the token's user has BYPASS; otherwise it runs as
+// the caller, as on the platform. Every read hides the entities whose
+// markings the user may not see, including inside toStix refs.
+//
+// # Broker
+//
+// With WithAMQP, registerConnector declares the connector's exchanges,
+// queues and bindings on RabbitMQ as the platform does, and AskExport
+// creates a work and publishes an export message for each scope and mode.
+//
+// # Faults and observation
+//
+// SetFaults and FailNext inject latency, HTTP 502 answers, timeouts,
+// GraphQL errors and dropped connections. Requests and OperationCounts
+// return the request log; Works, Files and Connectors return what
+// connectors reported, uploaded and registered.
+package pyctitest

@@ -1,0 +1,203 @@
+package pyctitest
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/opencti-go/sdk/pycti/pyctitest/internal/gqlexec"
+)
+
+// rootFunc implements one root field or one field of an edit object.
+type rootFunc func(ctx context.Context, rc *requestContext, f *gqlexec.Field) (any, error)
+
+func errFunctional(msg string) *gqlerror.Error {
+	return gqlexec.NewError("FUNCTIONAL_ERROR", msg, map[string]any{"http_status": 400, "genre": "BUSINESS"})
+}
+
+func errAuthRequired() *gqlerror.Error {
+	return gqlexec.NewError("AUTH_REQUIRED", "You must be logged in to do this.",
+		map[string]any{"http_status": 401, "genre": "TECHNICAL"})
+}
+
+func errForbidden() *gqlerror.Error {
+	return gqlexec.NewError("FORBIDDEN_ACCESS", "You are not allowed to do this.",
+		map[string]any{"http_status": 403, "genre": "TECHNICAL"})
+}
+
+func errUnsupported(field string) *gqlerror.Error {
+	return gqlexec.NewError("UNSUPPORTED_ERROR",
+		fmt.Sprintf("pyctitest does not implement %s: add a resolver for it", field),
+		map[string]any{"http_status": 500, "genre": "BUSINESS"})
+}
+
+// defaultCaps are the capabilities checked when the schema carries no @auth
+// directives (the SDK's schema subset drops them). A field needs one of them.
+var defaultCaps = map[string][]string{
+	"Query.connector": {CapModules}, "Query.connectors": {CapModules},
+	"Query.work": {CapModules}, "Query.works": {CapModules},
+	"Mutation.registerConnector": {CapConnectorAPI}, "Mutation.pingConnector": {CapConnectorAPI},
+	"Mutation.stixBundlePush": {CapConnectorAPI},
+	"Mutation.workAdd":        {CapConnectorAPI, CapModManage}, "Mutation.workEdit": {CapConnectorAPI, CapModManage},
+	"edit.exportPush": {CapConnectorAPI}, "edit.fieldPatch": {CapKnUpdate},
+	"edit.delete": {CapKnDelete}, "Mutation.export": {CapConnectorAPI},
+	"Mutation.create": {CapKnUpdate},
+}
+
+// authorize checks the field's @auth directive, or the default table, for
+// the request's user. Root fields always need an authenticated user.
+func (s *Server) authorize(rc *requestContext, f *gqlexec.Field, key string, root bool) error {
+	caps, declared := authDirective(f.Definition)
+	if !declared {
+		caps, declared = defaultCaps[key]
+		if !declared && root && f.ParentType == "Query" {
+			caps, declared = []string{CapKnowledge}, true
+		}
+	}
+	if !declared && !root {
+		return nil
+	}
+	if rc.user == nil {
+		return errAuthRequired()
+	}
+	if len(caps) == 0 {
+		return nil
+	}
+	for _, c := range caps {
+		if rc.user.hasPrefix(c) {
+			return nil
+		}
+	}
+	return errForbidden()
+}
+
+// hasPrefix reports whether the user holds capability c or one below it
+// (KNOWLEDGE_KNUPDATE implies KNOWLEDGE).
+func (p *principal) hasPrefix(c string) bool {
+	if p.has(c) {
+		return true
+	}
+	for have := range p.caps {
+		if strings.HasPrefix(have, c+"_") {
+			return true
+		}
+	}
+	return false
+}
+
+func authDirective(def *ast.FieldDefinition) ([]string, bool) {
+	if def == nil {
+		return nil, false
+	}
+	d := def.Directives.ForName("auth")
+	if d == nil {
+		return nil, false
+	}
+	var caps []string
+	if arg := d.Arguments.ForName("for"); arg != nil && arg.Value != nil {
+		for _, child := range arg.Value.Children {
+			caps = append(caps, child.Value.Raw)
+		}
+	}
+	return caps, true
+}
+
+// resolvers builds the executor's resolver table: every root field of the
+// schema (an error resolver for those not implemented), the edit objects'
+// fields and the computed entity fields.
+func (s *Server) resolvers(schema *ast.Schema) map[string]gqlexec.Resolver {
+	out := map[string]gqlexec.Resolver{}
+	roots := map[string]map[string]rootFunc{"Query": s.queryRoots(), "Mutation": s.mutationRoots()}
+	for typeName, impl := range roots {
+		def := schema.Types[typeName]
+		if def == nil {
+			continue
+		}
+		for _, fd := range def.Fields {
+			if strings.HasPrefix(fd.Name, "__") {
+				continue
+			}
+			out[typeName+"."+fd.Name] = s.wrapRoot(typeName, fd.Name, impl[fd.Name])
+		}
+	}
+	for name, fn := range s.editFields() {
+		out["*."+name] = s.wrapEdit(name, fn)
+	}
+	for name, fn := range s.entityFields() {
+		out["*."+name] = fn
+	}
+	return out
+}
+
+func (s *Server) wrapRoot(typeName, name string, fn rootFunc) gqlexec.Resolver {
+	key := typeName + "." + name
+	if typeName == "Mutation" {
+		switch {
+		case strings.HasSuffix(name, "ExportPush"):
+			key = "Mutation.export"
+		case strings.HasSuffix(name, "Add") && defaultCaps[key] == nil:
+			key = "Mutation.create"
+		}
+	}
+	return func(ctx context.Context, f *gqlexec.Field) (any, error) {
+		rc := requestFrom(ctx)
+		if err := s.authorize(rc, f, key, true); err != nil {
+			return nil, err
+		}
+		if fn == nil {
+			return nil, errUnsupported(key)
+		}
+		return fn(ctx, rc, f)
+	}
+}
+
+// editTarget is the value of an xxxEdit(id) root field: the entity (or
+// work) the nested mutation fields act on.
+type editTarget struct {
+	entity *entity
+	work   *Work
+	workID string
+}
+
+func (s *Server) wrapEdit(name string, fn rootFunc) gqlexec.Resolver {
+	return func(ctx context.Context, f *gqlexec.Field) (any, error) {
+		if _, ok := f.Parent.(*editTarget); !ok {
+			v, _ := getField(f.Parent, name)
+			return v, nil
+		}
+		rc := requestFrom(ctx)
+		key := "edit." + name
+		if err := s.authorize(rc, f, key, false); err != nil {
+			return nil, err
+		}
+		return fn(ctx, rc, f)
+	}
+}
+
+// getField reads a field from a parent value without resolver.
+func getField(parent any, name string) (any, bool) {
+	switch p := parent.(type) {
+	case *entity:
+		v, ok := p.fields[name]
+		return v, ok
+	case map[string]any:
+		v, ok := p[name]
+		return v, ok
+	}
+	return nil, false
+}
+
+// typeOfValue returns the GraphQL object type of a value.
+func typeOfValue(v any) string {
+	switch v := v.(type) {
+	case *entity:
+		return graphQLTypeName(v.entityType, v.kind)
+	case map[string]any:
+		s, _ := v["__typename"].(string)
+		return s
+	}
+	return ""
+}
