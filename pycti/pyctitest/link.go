@@ -2,6 +2,7 @@ package pyctitest
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/google/uuid"
@@ -134,7 +135,7 @@ func (sd *seeder) end(e *entity, name, ref string, octi map[string]any) string {
 // linkNestedRefs turns every other *_ref and *_refs key into nested ref
 // relationships (stix-ref-relationship), as the platform stores them.
 func (sd *seeder) linkNestedRefs(e *entity, obj map[string]any) {
-	for _, r := range sd.s.data.refsOf[e.id] {
+	for _, r := range slices.Clone(sd.s.data.refsOf[e.id]) {
 		sd.s.data.remove(r)
 	}
 	for k, v := range obj {

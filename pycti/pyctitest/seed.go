@@ -6,6 +6,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -266,11 +267,11 @@ var extToField = map[string]string{"negative": "x_opencti_negative"}
 // fill copies the attributes of a STIX object into e.
 func (sd *seeder) fill(e *entity, obj, octi map[string]any) {
 	for k, v := range obj {
-		if seedSkipKeys[k] {
-			continue
-		}
 		if isEmptyValue(v) {
 			sd.markEmpty(e, k, v)
+			continue
+		}
+		if seedSkipKeys[k] {
 			continue
 		}
 		if _, isRef := v.(string); (strings.HasSuffix(k, "_ref") && isRef) || strings.HasSuffix(k, "_refs") {
@@ -371,6 +372,8 @@ func (sd *seeder) fillOpenCTI(e *entity, ext map[string]any) {
 			e.fields["x_opencti_stix_ids"] = v
 		case "creator_ids":
 			e.fields["creator_id"] = v
+		case "files":
+			sd.seedFiles(e, v)
 		}
 		if computedExtKeys[k] {
 			if isEmptyValue(v) {
@@ -459,4 +462,27 @@ func observableValue(e *entity) string {
 		return fmt.Sprint(n)
 	}
 	return e.standardID
+}
+
+// seedFiles records the files listed in the OpenCTI extension. Their
+// content is unknown, so they are stored empty.
+func (sd *seeder) seedFiles(e *entity, v any) {
+	for _, raw := range anyList(v) {
+		m, _ := raw.(map[string]any)
+		id := strings.TrimPrefix(str(m["uri"]), "/storage/get/")
+		if id == "" {
+			continue
+		}
+		f := &File{ID: id, Name: str(m["name"]), MimeType: str(m["mime_type"]), EntityID: e.id,
+			EntityType: e.entityType, UploadedBy: AdminID}
+		if t, err := time.Parse(time.RFC3339Nano, str(m["version"])); err == nil {
+			f.Version = t
+		}
+		if _, ok := sd.s.files[id]; !ok {
+			sd.s.fileOrder = append(sd.s.fileOrder, id)
+		}
+		sd.s.files[id] = f
+		e.files = slices.DeleteFunc(e.files, func(x *File) bool { return x.ID == id })
+		e.files = append(e.files, f)
+	}
 }

@@ -125,3 +125,8 @@ func (s *store) resolve(ref string) string {
 	}
 	return ""
 }
+
+func sortedStrings(s []string) []string {
+	slices.Sort(s)
+	return s
+}

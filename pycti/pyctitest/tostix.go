@@ -293,6 +293,11 @@ func (s *Server) writeRelationshipRefs(e *entity, out, octi map[string]any) erro
 		switch {
 		case x != nil:
 			ref, internal, typ, value, markings = x.standardID, x.id, x.entityType, x.representative(), x.markings
+			if value == "Unknown" {
+				// The platform's converter writes the standard id for an end
+				// whose display name is the placeholder "Unknown".
+				value = x.standardID
+			}
 		case e.extEnds[n.ext] != nil:
 			d, _ := e.extEnds[n.ext].(map[string]any)
 			ref, _ = d["ref"].(string)
