@@ -239,6 +239,9 @@ func (s *Server) listExportPush(_ context.Context, rc *requestContext, f *gqlexe
 }
 
 func uploadArg(v any) (*Upload, error) {
+	if u, ok := v.(Upload); ok {
+		return &u, nil
+	}
 	up, ok := v.(*Upload)
 	if !ok || up == nil {
 		return nil, errFunctional("file is not an upload: send a GraphQL multipart request that maps a file part to variables.file")
