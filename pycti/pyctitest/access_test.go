@@ -171,4 +171,3 @@ func TestFilterObjectMarkingNotEq(t *testing.T) {
 		t.Errorf("objectMarking not_eq RED dropped other objects: %v", ids)
 	}
 }
-
