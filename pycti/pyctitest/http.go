@@ -55,8 +55,8 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 			gqlexec.NewError(gqlexec.CodeBadRequest, err.Error(), nil)}})
 		return
 	}
-	rec.Operation, rec.Variables = req.OperationName, req.Variables
-	if status, handled := s.faults.apply(w, r, req.OperationName); handled {
+	rec.Operation, rec.Variables = s.operationName(req), req.Variables
+	if status, handled := s.faults.apply(w, r, rec.Operation); handled {
 		rec.Status, rec.Fault = status, true
 		return
 	}
@@ -71,6 +71,18 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	}
 	rec.Status = status
 	writeJSON(w, status, resp)
+}
+
+// operationName returns the name of the operation a request runs, or
+// the root field names of an anonymous one, or "" for an invalid request.
+func (s *Server) operationName(req gqlexec.Request) string {
+	if req.OperationName != "" {
+		return req.OperationName
+	}
+	if op, errs := s.exec.Prepare(req); errs == nil {
+		return op.Name()
+	}
+	return ""
 }
 
 // execute authenticates, prepares and runs one request. Every GraphQL error
