@@ -72,10 +72,6 @@ func (e *entity) isA(t string) bool {
 	return slices.ContainsFunc(e.parentTypes(), func(p string) bool { return strings.EqualFold(p, t) })
 }
 
-func (e *entity) isRelationship() bool {
-	return e.kind == kindCoreRel || e.kind == kindSighting || e.kind == kindRefRel
-}
-
 func (e *entity) isContainer() bool { return e.isA(typeContainer) }
 
 // stixIDs returns the standard id followed by the other STIX ids the entity

@@ -8,9 +8,6 @@ import (
 	"os"
 	"testing"
 
-	"github.com/vektah/gqlparser/v2"
-	"github.com/vektah/gqlparser/v2/ast"
-
 	"github.com/opencti-go/sdk/internal/testenv"
 	"github.com/opencti-go/sdk/pycti/pyctitest/internal/gqlexec"
 )
@@ -85,15 +82,6 @@ func checkConforms(t testing.TB, s *Server, query string, vars map[string]any, d
 	if err := gqlexec.CheckResponse(s.exec.Schema(), op, data); err != nil {
 		t.Errorf("%v", err)
 	}
-}
-
-func loadSchema(t testing.TB, sdl string) *ast.Schema {
-	t.Helper()
-	sch, err := gqlparser.LoadSchema(&ast.Source{Input: sdl})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sch
 }
 
 func mustNoErrors(t testing.TB, r gqlResult) {

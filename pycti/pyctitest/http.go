@@ -102,9 +102,10 @@ func (s *Server) execute(r *http.Request, req gqlexec.Request, rec *RequestRecor
 		defer s.mu.RUnlock()
 	}
 	rc, err := s.authenticate(r)
-	if err != nil {
-		return graphQLResponse{Errors: gqlerror.List{errFunctional(strings.TrimSuffix(
-			err.Error(), ": "+errApplicant.Error()))}}
+	var ae *applicantError
+	if errors.As(err, &ae) {
+		// The platform's wording for an unknown applicant.
+		return graphQLResponse{Errors: gqlerror.List{errFunctional("Cant impersonate applicant " + ae.id)}}
 	}
 	if rc.caller != nil {
 		rec.UserID = rc.caller.user.ID
@@ -210,7 +211,7 @@ func readMultipart(r *http.Request) (gqlexec.Request, error) {
 func setUpload(vars map[string]any, path string, up *Upload) error {
 	elems := strings.Split(path, ".")
 	if len(elems) < 2 || elems[0] != "variables" || vars == nil {
-		return fmt.Errorf("invalid map path %q: it must start with variables.", path)
+		return fmt.Errorf("invalid map path %q: start it with variables", path)
 	}
 	var cur any = vars
 	for i, el := range elems[1:] {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/opencti-go/sdk/pycti/pyctitest/internal/gqlexec"
 )
@@ -328,9 +327,8 @@ func (s *Server) stixBundlePush(_ context.Context, rc *requestContext, f *gqlexe
 		Objects []map[string]any `json:"objects"`
 	}
 	if err := json.Unmarshal([]byte(raw), &bundle); err != nil || bundle.Type != "bundle" || len(bundle.Objects) == 0 {
-		if data, derr := base64.StdEncoding.DecodeString(raw); derr == nil && json.Unmarshal(data, &bundle) == nil && len(bundle.Objects) > 0 {
-			raw = string(data)
-		} else {
+		data, derr := base64.StdEncoding.DecodeString(raw)
+		if derr != nil || json.Unmarshal(data, &bundle) != nil || len(bundle.Objects) == 0 {
 			return nil, errFunctional("bundle must be a STIX bundle with at least one object")
 		}
 	}
@@ -348,6 +346,5 @@ func (s *Server) stixBundlePush(_ context.Context, rc *requestContext, f *gqlexe
 	}
 	w.Expected += len(bundle.Objects)
 	w.Processed += len(bundle.Objects)
-	_ = strings.TrimSpace
 	return true, nil
 }

@@ -2,7 +2,6 @@ package pyctitest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -139,7 +138,10 @@ func requestFrom(ctx context.Context) *requestContext {
 	return rc
 }
 
-var errApplicant = errors.New("applicant not found")
+// applicantError reports an impersonation of a user that does not exist.
+type applicantError struct{ id string }
+
+func (e *applicantError) Error() string { return "applicant " + e.id + " not found" }
 
 // authenticate returns the identity of r: nil principals for a request
 // without a known token. The applicant header takes effect only when the
@@ -159,7 +161,7 @@ func (s *Server) authenticate(r *http.Request) (*requestContext, error) {
 	}
 	target := s.users[applicant]
 	if target == nil {
-		return nil, fmt.Errorf("Cant impersonate applicant %s: %w", applicant, errApplicant)
+		return nil, &applicantError{id: applicant}
 	}
 	rc.user = s.principalOf(target)
 	return rc, nil

@@ -186,16 +186,3 @@ func graphQLTypeName(entityType string, k kind) string {
 	}
 	return strings.ReplaceAll(entityType, "-", "")
 }
-
-// isAbstractType reports whether name is an abstract type (an interface in
-// the platform's type hierarchy) rather than a concrete entity type.
-func isAbstractType(name string) bool {
-	switch strings.ToLower(name) {
-	case "basic-object", "stix-object", "stix-core-object", "stix-domain-object",
-		"stix-cyber-observable", "stix-meta-object", "container", "identity", "location",
-		"threat-actor", "case", "basic-relationship", "stix-relationship",
-		"stix-core-relationship", "stix-ref-relationship":
-		return true
-	}
-	return false
-}

@@ -152,7 +152,7 @@ func (e *Executor) document(query string) (*ast.QueryDocument, gqlerror.List) {
 		}
 		return nil, gqlerror.List{withCode(ge, CodeParseFailed, "Syntax Error: ")}
 	}
-	if errs := validator.Validate(e.cfg.Schema, doc); len(errs) > 0 {
+	if errs := validator.ValidateWithRules(e.cfg.Schema, doc, nil); len(errs) > 0 {
 		out := make(gqlerror.List, len(errs))
 		for i, ve := range errs {
 			out[i] = withCode(ve, CodeValidationFailed, "")
@@ -410,7 +410,7 @@ func (s *state) complete(ctx context.Context, t *ast.Type, g *fieldGroup, val an
 		return nil, errNull
 	}
 	if v == nil {
-		s.report(fieldError(fmt.Errorf("Cannot return null for non-nullable field %s.%s.",
+		s.report(fieldError(specError("Cannot return null for non-nullable field %s.%s.",
 			g.parent, g.fields[0].Name), path, g.fields[0]))
 		return nil, errNull
 	}
@@ -440,7 +440,7 @@ func (s *state) completeNullable(ctx context.Context, t *ast.Type, g *fieldGroup
 	case ast.Enum:
 		str := fmt.Sprint(val)
 		if def.EnumValues.ForName(str) == nil {
-			s.report(fieldError(fmt.Errorf("Enum %q cannot represent value: %q", def.Name, str),
+			s.report(fieldError(specError("Enum %q cannot represent value: %q", def.Name, str),
 				path, g.fields[0]))
 			return nil, errNull
 		}
@@ -481,7 +481,7 @@ func (s *state) completeAbstract(ctx context.Context, def *ast.Definition, g *fi
 	}
 	concrete := s.e.cfg.Schema.Types[name]
 	if concrete == nil || !s.applies(concrete, def.Name) {
-		s.report(fieldError(fmt.Errorf(
+		s.report(fieldError(specError(
 			"Abstract type %q must resolve to an Object type at runtime for field %q, got %q.",
 			def.Name, g.fields[0].Name, name), path, g.fields[0]))
 		return nil, errNull
@@ -512,4 +512,11 @@ func isNil(v any) bool {
 		return rv.IsNil()
 	}
 	return false
+}
+
+// specError returns an error with a message worded as graphql-js words it,
+// so that clients see the messages a real server sends.
+func specError(format string, args ...any) *gqlerror.Error {
+	return &gqlerror.Error{Message: fmt.Sprintf(format, args...),
+		Extensions: map[string]any{"code": CodeInternal}}
 }

@@ -2,7 +2,6 @@ package gqlexec
 
 import (
 	"encoding/json"
-	"fmt"
 	"math"
 	"strconv"
 )
@@ -15,13 +14,13 @@ func serializeScalar(name string, v any) (any, error) {
 	case "Int":
 		f, ok := toFloat(v)
 		if !ok || f != math.Trunc(f) || f > math.MaxInt32 || f < math.MinInt32 {
-			return nil, fmt.Errorf("Int cannot represent non-integer value: %v", v)
+			return nil, specError("Int cannot represent non-integer value: %v", v)
 		}
 		return int64(f), nil
 	case "Float":
 		f, ok := toFloat(v)
 		if !ok {
-			return nil, fmt.Errorf("Float cannot represent non numeric value: %v", v)
+			return nil, specError("Float cannot represent non numeric value: %v", v)
 		}
 		return f, nil
 	case "String", "ID":
@@ -34,11 +33,11 @@ func serializeScalar(name string, v any) (any, error) {
 		if f, ok := toFloat(v); ok {
 			return strconv.FormatFloat(f, 'f', -1, 64), nil
 		}
-		return nil, fmt.Errorf("%s cannot represent value: %v", name, v)
+		return nil, specError("%s cannot represent value: %v", name, v)
 	case "Boolean":
 		b, ok := v.(bool)
 		if !ok {
-			return nil, fmt.Errorf("Boolean cannot represent a non boolean value: %v", v)
+			return nil, specError("Boolean cannot represent a non boolean value: %v", v)
 		}
 		return b, nil
 	}
