@@ -273,12 +273,19 @@ func (s *state) interfacesOf(typ *ast.Definition) []string {
 func (s *state) selectionSet(ctx context.Context, typ *ast.Definition, parent any,
 	set ast.SelectionSet, path ast.Path) (*Object, error) {
 	obj := &Object{}
+	failed := false
 	for _, g := range s.collect(typ, set, nil) {
+		// Sibling fields still run after a failure, so that their errors
+		// are reported too, as in a parallel execution.
 		v, err := s.field(ctx, typ, parent, g, path)
 		if err != nil {
-			return nil, errNull
+			failed = true
+			continue
 		}
 		obj.Set(g.key, v)
+	}
+	if failed {
+		return nil, errNull
 	}
 	return obj, nil
 }
