@@ -7,9 +7,9 @@ import (
 
 // entity is one stored object: a domain object, an observable, a
 // relationship, a sighting, a nested ref or a meta object (marking, label,
-// external reference, kill chain phase). Scalar attributes live in fields
-// under their GraphQL names, so most GraphQL fields resolve by name; links
-// to other entities are kept as internal ids in the typed members.
+// external reference, kill chain phase). Scalar attributes are stored in
+// fields under their GraphQL names, so most GraphQL fields resolve by name.
+// Links to other entities are internal ids in the typed members.
 type entity struct {
 	seq        int64
 	kind       kind

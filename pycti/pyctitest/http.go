@@ -85,8 +85,9 @@ func (s *Server) operationName(req gqlexec.Request) string {
 	return ""
 }
 
-// execute authenticates, prepares and runs one request. Every GraphQL error
-// is answered with HTTP 200, as the platform's response plugin does.
+// execute authenticates, prepares and runs one request. The response to
+// every GraphQL error has HTTP status 200, as the platform's response plugin
+// sets it.
 func (s *Server) execute(r *http.Request, req gqlexec.Request, rec *RequestRecord) graphQLResponse {
 	op, errs := s.exec.Prepare(req)
 	if errs != nil {

@@ -66,7 +66,7 @@ func (s *Server) editFields() map[string]rootFunc {
 }
 
 // workField adapts a work update. An update of a missing work is ignored
-// and answered with the id, as the platform does.
+// and returns the id, as the platform does.
 func (s *Server) workField(fn func(*Work, *gqlexec.Field)) rootFunc {
 	return func(_ context.Context, _ *requestContext, f *gqlexec.Field) (any, error) {
 		t := f.Parent.(*editTarget)

@@ -20,7 +20,7 @@ import (
 // /storage/get/<id> on 127.0.0.1 until Close. It is safe for concurrent
 // use: one RWMutex guards the entities, users, works, files and connectors.
 // A GraphQL query holds the read lock while it executes and a mutation the
-// write lock, so every request sees a consistent state.
+// write lock, so every request reads a consistent state.
 type Server struct {
 	// URL is the base URL, for example "http://127.0.0.1:41234". The GraphQL
 	// endpoint is URL + "/graphql".

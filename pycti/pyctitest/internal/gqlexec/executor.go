@@ -20,7 +20,8 @@ import (
 // calls Config.TypeOf on the value to pick the concrete type.
 type Resolver func(ctx context.Context, f *Field) (any, error)
 
-// Field is what a resolver receives.
+// Field is the input of a resolver: the parent value, the arguments and
+// the position in the response.
 type Field struct {
 	Parent     any                  // value of the enclosing object
 	ParentType string               // concrete type of Parent
