@@ -246,3 +246,11 @@ func TestListExportPushKeepsListFilters(t *testing.T) {
 		t.Fatalf("files = %+v", files)
 	}
 }
+
+func TestIntrospectionForbidden(t *testing.T) {
+	s := newFullServer(t)
+	r := gql(t, s, s.AdminToken(), "", `{ __type(name: "RegisterConnectorInput") { inputFields { name } } }`, nil)
+	if got := errorCode(r); got != "FORBIDDEN_ACCESS" {
+		t.Fatalf("code = %q, want FORBIDDEN_ACCESS: %s", got, r.Raw)
+	}
+}

@@ -123,6 +123,14 @@ func (s *Server) resolvers(schema *ast.Schema) map[string]gqlexec.Resolver {
 			out[typeName+"."+fd.Name] = s.wrapRoot(typeName, fd.Name, impl[fd.Name])
 		}
 	}
+	// Introspection is off on a production platform (its default setting),
+	// so clients must not depend on it.
+	for _, name := range []string{"__schema", "__type"} {
+		out["Query."+name] = func(context.Context, *gqlexec.Field) (any, error) {
+			return nil, gqlexec.NewError("FORBIDDEN_ACCESS", "GraphQL introspection not authorized!",
+				map[string]any{"http_status": 403, "genre": "TECHNICAL"})
+		}
+	}
 	for name, fn := range s.editFields() {
 		out["*."+name] = s.wrapEdit(name, fn)
 	}
