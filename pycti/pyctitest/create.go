@@ -113,6 +113,9 @@ func (s *Server) create(rc *requestContext, spec createSpec, in map[string]any) 
 	}
 	s.stampNew(e)
 	e.fields["creator_id"] = []any{rc.caller.user.ID}
+	if e.kind == kindMarking {
+		setMarkingDefaults(e)
+	}
 	if e.kind == kindSCO {
 		e.fields["observable_value"] = observableValue(e)
 	}

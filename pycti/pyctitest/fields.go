@@ -53,6 +53,21 @@ func (s *Server) entityFields() map[string]gqlexec.Resolver {
 		"to": func(rc *requestContext, e *entity, _ *gqlexec.Field) (any, error) {
 			return s.visibleEntity(rc.user, e.to), nil
 		},
+		"fromType": func(_ *requestContext, e *entity, _ *gqlexec.Field) (any, error) {
+			return s.endType(e.from, e, "source"), nil
+		},
+		"toType": func(_ *requestContext, e *entity, _ *gqlexec.Field) (any, error) {
+			return s.endType(e.to, e, "target"), nil
+		},
+		"relationship_type": func(_ *requestContext, e *entity, _ *gqlexec.Field) (any, error) {
+			if v, ok := e.fields["relationship_type"]; ok {
+				return v, nil
+			}
+			if e.kind == kindSighting {
+				return typeSighting, nil
+			}
+			return e.entityType, nil
+		},
 		"fromId": func(_ *requestContext, e *entity, _ *gqlexec.Field) (any, error) { return e.from, nil },
 		"toId":   func(_ *requestContext, e *entity, _ *gqlexec.Field) (any, error) { return e.to, nil },
 		"importFiles": func(rc *requestContext, e *entity, f *gqlexec.Field) (any, error) {
@@ -183,4 +198,19 @@ func (s *Server) related(p *principal, e *entity, relType string, outgoing bool)
 		}
 	}
 	return out
+}
+
+// endType returns the entity type of a relationship end, from the store or
+// from the extension data of an end seeded without its object.
+func (s *Server) endType(id string, rel *entity, name string) any {
+	if x := s.data.get(id); x != nil {
+		return x.entityType
+	}
+	if rel.kind == kindSighting {
+		name = map[string]string{"source": "sighting_of", "target": "where_sighted"}[name]
+	}
+	if d, ok := rel.extEnds[name].(map[string]any); ok && d["type"] != "" {
+		return d["type"]
+	}
+	return nil
 }

@@ -34,6 +34,7 @@ func (s *Server) SeedFixture(data []byte) (SeedResult, error) {
 		m := fx.Markings[id]
 		e := newEntity(kindMarking, typeMarking, id, str(m["standard_id"]))
 		s.fixtureFields(e, m)
+		setMarkingDefaults(e)
 		s.data.insert(e)
 		res.Created++
 	}

@@ -142,9 +142,17 @@ func TestRelationshipListsByEnd(t *testing.T) {
 func multipartRequest(t *testing.T, s *Server, token, query string, vars map[string]any,
 	filename string, data []byte) *http.Request {
 	t.Helper()
+	return multipartRequestOp(t, s, token, query, "", vars, filename, data)
+}
+
+// multipartRequestOp builds a GraphQL multipart request with one file and
+// an optional operation name.
+func multipartRequestOp(t *testing.T, s *Server, token, query, opName string, vars map[string]any,
+	filename string, data []byte) *http.Request {
+	t.Helper()
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
-	ops, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	ops, _ := json.Marshal(map[string]any{"query": query, "variables": vars, "operationName": opName})
 	_ = w.WriteField("operations", string(ops))
 	_ = w.WriteField("map", `{"0":["variables.file"]}`)
 	h := textproto.MIMEHeader{}

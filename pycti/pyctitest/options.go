@@ -21,6 +21,8 @@ type config struct {
 	adminToken  string
 	defaultPage int
 	maxPage     int
+	// introspection enables __type.
+	introspection bool
 }
 
 func defaultConfig() *config {
@@ -117,6 +119,17 @@ func WithPageSizes(defaultSize, maxSize int) Option {
 			return fmt.Errorf("pyctitest: WithPageSizes: invalid sizes %d and %d", defaultSize, maxSize)
 		}
 		c.defaultPage, c.maxPage = defaultSize, maxSize
+		return nil
+	}
+}
+
+// WithIntrospection answers __type(name) queries with the type's name,
+// kind, fields and input fields, as a platform whose playground
+// introspection is enabled does. By default introspection is refused with
+// FORBIDDEN_ACCESS, the production setting.
+func WithIntrospection() Option {
+	return func(c *config) error {
+		c.introspection = true
 		return nil
 	}
 }

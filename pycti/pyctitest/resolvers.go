@@ -126,9 +126,12 @@ func (s *Server) resolvers(schema *ast.Schema) map[string]gqlexec.Resolver {
 	// Introspection is off on a production platform (its default setting),
 	// so clients must not depend on it.
 	for _, name := range []string{"__schema", "__type"} {
-		out["Query."+name] = func(context.Context, *gqlexec.Field) (any, error) {
-			return nil, gqlexec.NewError("FORBIDDEN_ACCESS", "GraphQL introspection not authorized!",
-				map[string]any{"http_status": 403, "genre": "TECHNICAL"})
+		out["Query."+name] = func(ctx context.Context, f *gqlexec.Field) (any, error) {
+			if !s.cfg.introspection || name != "__type" || requestFrom(ctx).user == nil {
+				return nil, gqlexec.NewError("FORBIDDEN_ACCESS", "GraphQL introspection not authorized!",
+					map[string]any{"http_status": 403, "genre": "TECHNICAL"})
+			}
+			return introspectType(schema, schema.Types[strArg(f.Args, "name")]), nil
 		}
 	}
 	for name, fn := range s.editFields() {
@@ -208,4 +211,48 @@ func typeOfValue(v any) string {
 		return s
 	}
 	return ""
+}
+
+// introspectType returns the __Type value of def: name, kind, fields and
+// input fields with their types. It returns nil for an unknown type.
+func introspectType(schema *ast.Schema, def *ast.Definition) any {
+	if def == nil {
+		return nil
+	}
+	v := map[string]any{"kind": string(def.Kind), "name": def.Name, "description": nil}
+	var fields, inputs []any
+	for _, f := range def.Fields {
+		if strings.HasPrefix(f.Name, "__") {
+			continue
+		}
+		entry := map[string]any{"name": f.Name, "description": nil, "args": []any{},
+			"type": typeRef(schema, f.Type), "isDeprecated": false, "defaultValue": nil}
+		if def.Kind == ast.InputObject {
+			inputs = append(inputs, entry)
+		} else {
+			fields = append(fields, entry)
+		}
+	}
+	if def.Kind == ast.InputObject {
+		v["inputFields"] = inputs
+	} else if def.Kind == ast.Object || def.Kind == ast.Interface {
+		v["fields"] = fields
+	}
+	return v
+}
+
+func typeRef(schema *ast.Schema, t *ast.Type) map[string]any {
+	switch {
+	case t.NonNull:
+		inner := *t
+		inner.NonNull = false
+		return map[string]any{"kind": "NON_NULL", "name": nil, "ofType": typeRef(schema, &inner)}
+	case t.Elem != nil:
+		return map[string]any{"kind": "LIST", "name": nil, "ofType": typeRef(schema, t.Elem)}
+	}
+	kind := "SCALAR"
+	if d := schema.Types[t.NamedType]; d != nil {
+		kind = string(d.Kind)
+	}
+	return map[string]any{"kind": kind, "name": t.NamedType, "ofType": nil}
 }

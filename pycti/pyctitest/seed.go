@@ -298,6 +298,7 @@ func (sd *seeder) fill(e *entity, obj, octi map[string]any) {
 		}
 		e.fields["definition_type"] = strings.ToUpper(fmt.Sprint(obj["definition_type"]))
 		delete(e.fields, "name")
+		setMarkingDefaults(e)
 	}
 	if e.kind == kindSCO {
 		e.fields["observable_value"] = observableValue(e)
@@ -484,5 +485,20 @@ func (sd *seeder) seedFiles(e *entity, v any) {
 		sd.s.files[id] = f
 		e.files = slices.DeleteFunc(e.files, func(x *File) bool { return x.ID == id })
 		e.files = append(e.files, f)
+	}
+}
+
+// tlpOrders are the ranks of the TLP markings inside their type.
+var tlpOrders = map[string]int{"TLP:CLEAR": 1, "TLP:WHITE": 1, "TLP:GREEN": 2, "TLP:AMBER": 3,
+	"TLP:AMBER+STRICT": 4, "TLP:RED": 5}
+
+// setMarkingDefaults gives a marking the non-null attributes the platform
+// always stores: its rank (x_opencti_order) and colour.
+func setMarkingDefaults(e *entity) {
+	if _, ok := e.fields["x_opencti_order"]; !ok {
+		e.fields["x_opencti_order"] = tlpOrders[strings.ToUpper(e.str("definition"))]
+	}
+	if _, ok := e.fields["x_opencti_color"]; !ok {
+		e.fields["x_opencti_color"] = "#ffffff"
 	}
 }
