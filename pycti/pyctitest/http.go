@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime"
 	"net/http"
 	"strconv"
@@ -42,6 +43,9 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		rec.Duration = time.Since(start)
 		s.reqlog.add(rec)
+		s.log.LogAttrs(r.Context(), slog.LevelDebug, "graphql request",
+			slog.String("operation", rec.Operation), slog.Int("status", rec.Status),
+			slog.Duration("duration", rec.Duration), slog.Any("error_codes", rec.ErrorCodes))
 	}()
 	if r.Method != http.MethodPost {
 		rec.Status = http.StatusMethodNotAllowed

@@ -69,8 +69,9 @@ func WithQueuePrefix(prefix string) Option {
 	}
 }
 
-// WithLogger sets the logger of server events (request failures, broker
-// errors). The default discards them.
+// WithLogger sets the logger of server events: one Debug line per GraphQL
+// request with its operation, status, duration and error codes. The
+// default discards them.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
 		c.logger = l
