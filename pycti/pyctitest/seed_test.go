@@ -165,3 +165,22 @@ func TestSeedBundleLinks(t *testing.T) {
 		t.Errorf("labels misplaced: %s", raw)
 	}
 }
+
+func TestServerToStixByAnyID(t *testing.T) {
+	s := newFullServer(t)
+	seedFixtureFile(t, s, "platform-027.json")
+	byInternal, err := s.ToStix("o-domain")
+	if err != nil {
+		t.Fatal(err)
+	}
+	byStandard, err := s.ToStix("domain-name--bedb4899-d24b-5401-bc86-8f6b4cc18ec7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(byInternal) != string(byStandard) {
+		t.Errorf("internal and standard ids give different objects:\n%s\n%s", byInternal, byStandard)
+	}
+	if _, err := s.ToStix("missing"); err == nil {
+		t.Error("ToStix of a missing id returned no error")
+	}
+}

@@ -442,3 +442,19 @@ func isSentinel(key string, v any) bool {
 	}
 	return false
 }
+
+// ToStix returns the platform's STIX form of the object known by id (an
+// internal, standard or other STIX id), as the administrator sees it.
+func (s *Server) ToStix(id string) (json.RawMessage, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	e := s.data.get(id)
+	if e == nil {
+		return nil, fmt.Errorf("pyctitest: object %q not found: seed it first", id)
+	}
+	v, err := s.toStixString(s.principalOf(s.users[AdminID]), e)
+	if err != nil {
+		return nil, err
+	}
+	return json.RawMessage(v.(string)), nil
+}
