@@ -1,0 +1,227 @@
+package validate
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"strconv"
+)
+
+// ValidateBundle reads a bundle from r and returns the findings of the
+// envelope, of each object and of the bundle as a whole. r may also hold a
+// single STIX object or a JSON array of objects. The objects are read one at
+// a time, so memory stays bounded by the largest object plus the bundle
+// state a Session keeps. The error is non-nil only when reading stops: an
+// I/O error, malformed JSON, or ctx being done.
+func (v *Validator) ValidateBundle(ctx context.Context, r io.Reader) ([]Finding, error) {
+	var out []Finding
+	for f, err := range v.BundleFindings(ctx, r) {
+		if err != nil {
+			return out, err
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// Bundle validates a bundle with the default Validator.
+func Bundle(ctx context.Context, r io.Reader) ([]Finding, error) {
+	return Default().ValidateBundle(ctx, r)
+}
+
+// BundleFindings is ValidateBundle as an iterator: it yields each finding as
+// soon as it is known, and a final non-nil error if reading stops.
+func (v *Validator) BundleFindings(ctx context.Context, r io.Reader) iter.Seq2[Finding, error] {
+	return func(yield func(Finding, error) bool) {
+		br := &bundleReader{v: v, ctx: ctx, dec: json.NewDecoder(r), yield: yield}
+		br.dec.UseNumber()
+		if err := br.read(); err != nil && !errors.Is(err, errStopped) {
+			yield(Finding{}, err)
+		}
+	}
+}
+
+var errStopped = errors.New("iteration stopped")
+
+type bundleReader struct {
+	v     *Validator
+	ctx   context.Context
+	dec   *json.Decoder
+	yield func(Finding, error) bool
+	sess  *Session
+}
+
+func (br *bundleReader) emit(fs []Finding) error {
+	for _, f := range fs {
+		if !br.yield(f, nil) {
+			return errStopped
+		}
+	}
+	return nil
+}
+
+func (br *bundleReader) read() error {
+	tok, err := br.dec.Token()
+	if err != nil {
+		return fmt.Errorf("read bundle: %w", err)
+	}
+	br.sess = br.v.NewSession()
+	switch tok {
+	case json.Delim('['):
+		if err := br.objects(); err != nil {
+			return err
+		}
+	case json.Delim('{'):
+		if err := br.topObject(); err != nil {
+			return err
+		}
+	default:
+		return fmt.Errorf("read bundle: input starts with %v: expected a JSON object or array",
+			tok)
+	}
+	if br.dec.More() {
+		return errors.New("read bundle: data after the end of the bundle")
+	}
+	return br.emit(br.sess.Finish())
+}
+
+// objects validates the elements of an array, whose '[' was read.
+func (br *bundleReader) objects() error {
+	for br.dec.More() {
+		if err := br.ctx.Err(); err != nil {
+			return err
+		}
+		var raw json.RawMessage
+		if err := br.dec.Decode(&raw); err != nil {
+			return fmt.Errorf("read object %d: %w", br.sess.index, err)
+		}
+		if err := br.emit(br.sess.Add(raw)); err != nil {
+			return err
+		}
+	}
+	if _, err := br.dec.Token(); err != nil {
+		return fmt.Errorf("read bundle: %w", err)
+	}
+	return nil
+}
+
+// topObject reads the top-level object, whose '{' was read. An "objects"
+// array is streamed; other values are kept to check the envelope, or the
+// whole object when it turns out not to be a bundle.
+func (br *bundleReader) topObject() error {
+	fields := map[string]json.RawMessage{}
+	var order []string
+	sawObjects := false
+	for br.dec.More() {
+		tok, err := br.dec.Token()
+		if err != nil {
+			return fmt.Errorf("read bundle: %w", err)
+		}
+		key, _ := tok.(string)
+		if key == "objects" && !sawObjects {
+			if isArray, err := br.peekArray(); err != nil {
+				return err
+			} else if isArray {
+				sawObjects = true
+				if err := br.objects(); err != nil {
+					return err
+				}
+				continue
+			}
+		}
+		var raw json.RawMessage
+		if err := br.dec.Decode(&raw); err != nil {
+			return fmt.Errorf("read bundle property %s: %w", key, err)
+		}
+		fields[key] = raw
+		order = append(order, key)
+	}
+	if _, err := br.dec.Token(); err != nil {
+		return fmt.Errorf("read bundle: %w", err)
+	}
+	if string(fields["type"]) != `"bundle"` && !sawObjects {
+		return br.emit(br.sess.Add(reassemble(fields, order)))
+	}
+	return br.emit(br.v.envelope(fields, sawObjects, br.sess.index))
+}
+
+// peekArray reports whether the next value is an array, consuming its '['.
+// For other values it consumes nothing but a leading '{' cannot be put
+// back, so only arrays are peeked this way.
+func (br *bundleReader) peekArray() (bool, error) {
+	rest := br.dec.Buffered()
+	var b [1]byte
+	for {
+		n, _ := rest.Read(b[:])
+		if n == 0 {
+			break
+		}
+		switch b[0] {
+		case ' ', '\t', '\r', '\n', ':':
+			continue
+		case '[':
+			_, err := br.dec.Token()
+			return true, err
+		}
+		return false, nil
+	}
+	return false, nil
+}
+
+func reassemble(fields map[string]json.RawMessage, order []string) []byte {
+	var buf bytes.Buffer
+	buf.WriteByte('{')
+	for i, k := range order {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.WriteString(strconv.Quote(k))
+		buf.WriteByte(':')
+		buf.Write(fields[k])
+	}
+	buf.WriteByte('}')
+	return buf.Bytes()
+}
+
+// envelope checks the bundle's own properties.
+func (v *Validator) envelope(fields map[string]json.RawMessage, sawObjects bool,
+	count int) []Finding {
+	c := &objectCheck{v: v, idx: -1, obj: map[string]any{}}
+	for k, raw := range fields {
+		var val any
+		if obj, err := decodeValue(raw); err == nil {
+			val = obj
+		}
+		c.obj[k] = val
+	}
+	c.id, _ = c.obj["id"].(string)
+	if sch := v.schemas.byType["bundle"]; sch != nil {
+		if err := sch.Validate(any(c.obj)); err != nil {
+			schemaFindings(err, func(f Finding) { c.addErr(f.Rule, f.Pointer, f.Message, f.Err) })
+		}
+	}
+	if sawObjects && count == 0 {
+		c.add(RuleSchema, "/objects", "objects must not be empty: omit it for an empty bundle")
+	}
+	for k := range fields {
+		switch k {
+		case "type", "id", "objects", "spec_version":
+		default:
+			c.add("extensions-use", pointer(k), "property "+strconv.Quote(k)+
+				" is not a bundle property: a bundle has only type, id and objects")
+		}
+	}
+	return c.findings
+}
+
+func decodeValue(raw []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	err := dec.Decode(&v)
+	return v, err
+}

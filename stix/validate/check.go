@@ -1,0 +1,246 @@
+package validate
+
+import (
+	"encoding/json"
+	"strings"
+	"time"
+)
+
+// objectCheck holds the state of checking one object. It is used by one
+// goroutine.
+type objectCheck struct {
+	v        *Validator
+	sess     *Session
+	obj      map[string]any
+	typ, id  string
+	idx      int
+	findings []Finding
+}
+
+// add records a finding of rule unless the rule is off. SHOULD rules are
+// warnings, or errors in strict mode; everything else is an error.
+func (c *objectCheck) add(rule, ptr, msg string) {
+	c.addErr(rule, ptr, msg, nil)
+}
+
+func (c *objectCheck) addErr(rule, ptr, msg string, err error) {
+	if !c.v.active[rule] {
+		return
+	}
+	sev := SeverityError
+	if isShould(rule) && !c.v.strict {
+		sev = SeverityWarning
+	}
+	c.findings = append(c.findings, Finding{ObjectID: c.id, Index: c.idx, Pointer: ptr,
+		Rule: rule, Severity: sev, Message: msg, Err: err})
+}
+
+var shouldNames = func() map[string]bool {
+	m := map[string]bool{}
+	for _, r := range shouldRules {
+		m[r.name] = true
+	}
+	return m
+}()
+
+func isShould(rule string) bool { return shouldNames[rule] }
+
+// run performs every check on the object.
+func (c *objectCheck) run() {
+	if c.isSTIX20() {
+		c.findings = append(c.findings, Finding{ObjectID: c.id, Index: c.idx,
+			Pointer: "/spec_version", Rule: RuleSpecVersion, Severity: SeverityInfo,
+			Message: "object is STIX 2.0 (spec_version missing or 2.0 on an object with " +
+				"created): STIX 2.1 rules were not applied"})
+		return
+	}
+	c.schema()
+	if c.typ == "" {
+		return
+	}
+	c.identifiers()
+	c.timestamps()
+	c.markings()
+	c.customContent()
+	c.vocabularies()
+	c.typeSpecific()
+	c.extraSchemas()
+	if c.sess != nil {
+		c.sess.record(c)
+	}
+}
+
+// isSTIX20 reports an object that declares spec_version 2.0, or an SDO,
+// SRO or marking definition (an object with created) that has no
+// spec_version, which STIX 2.0 did not have.
+func (c *objectCheck) isSTIX20() bool {
+	sv, ok := c.obj["spec_version"]
+	if ok {
+		return sv == "2.0"
+	}
+	_, created := c.obj["created"]
+	return created && !scoTypes[c.typ]
+}
+
+func (c *objectCheck) schema() {
+	sch := c.v.schemaFor(c.typ, c.obj)
+	if err := sch.Validate(any(c.obj)); err != nil {
+		schemaFindings(err, func(f Finding) {
+			c.addErr(f.Rule, f.Pointer, f.Message, f.Err)
+		})
+	}
+}
+
+// extraSchemas applies the user schemas named after the type and after the
+// extension definitions the object uses.
+func (c *objectCheck) extraSchemas() {
+	if c.v.extra == nil {
+		return
+	}
+	names := []string{c.typ}
+	if exts, ok := c.obj["extensions"].(map[string]any); ok {
+		for key := range exts {
+			names = append(names, key)
+		}
+	}
+	for _, name := range names {
+		if err := c.v.extra.broken[name]; err != nil {
+			c.addErr(RuleCustomSchema, "", "user schema "+name+".json could not be used: "+
+				err.Error(), err)
+			continue
+		}
+		sch := c.v.extra.byType[name]
+		if sch == nil {
+			continue
+		}
+		if err := sch.Validate(any(c.obj)); err != nil {
+			schemaFindings(err, func(f Finding) {
+				c.addErr(RuleCustomSchema, f.Pointer, "schema "+name+".json: "+f.Message, f.Err)
+			})
+		}
+	}
+}
+
+// identifiers checks that the id matches the type and the UUID versions.
+func (c *objectCheck) identifiers() {
+	if c.id == "" {
+		return
+	}
+	typ, uuid, ok := splitIdentifier(c.id)
+	if !ok || !validUUID(uuid) {
+		return
+	}
+	if typ != c.typ && c.v.schemas.byType[c.typ] == nil {
+		c.add(RuleIDPrefix, "/id", "id "+c.id+" must start with the object's type "+c.typ+"--")
+	}
+	version := uuidVersion(uuid)
+	switch {
+	case c.typ == "process" && version != 4:
+		c.add(RuleUUIDVersion, "/id", "a process id must use a version 4 UUID")
+	case scoTypes[c.typ] && version != 4 && !hasContributingProperty(c.typ, c.obj):
+		c.add(RuleUUIDVersion, "/id", "an SCO without any ID-contributing property must "+
+			"use a version 4 UUID")
+	case scoTypes[c.typ] && c.typ != "process" && version != 5 && version != 4:
+		c.add("uuid-check", "/id", "an SCO id should use a version 5 UUID")
+	case scoTypes[c.typ] && c.typ != "process" && version == 4 &&
+		hasContributingProperty(c.typ, c.obj):
+		c.add("uuid-check", "/id", "an SCO id should use the version 5 UUID "+
+			"computed from its ID-contributing properties")
+	case !scoTypes[c.typ] && version != 4:
+		c.add("uuid-check", "/id", "this id should use a version 4 UUID")
+	}
+}
+
+// instant parses a timestamp property, reporting nothing: invalid
+// timestamps are schema findings.
+func (c *objectCheck) instant(name string) (time.Time, bool) {
+	s, ok := c.obj[name].(string)
+	if !ok {
+		return time.Time{}, false
+	}
+	t, _, err := parseTimestamp(s)
+	return t, err == nil
+}
+
+// timeOrder lists the pairs of timestamp properties that must be ordered:
+// later must be at or after earlier, or strictly after when strict is set.
+var timeOrder = []struct {
+	types          []string
+	earlier, later string
+	strict         bool
+}{
+	{nil, "created", "modified", false},
+	{[]string{"campaign", "infrastructure", "intrusion-set", "malware", "sighting",
+		"threat-actor"}, "first_seen", "last_seen", false},
+	{[]string{"observed-data"}, "first_observed", "last_observed", false},
+	{[]string{"indicator"}, "valid_from", "valid_until", true},
+	{[]string{"relationship"}, "start_time", "stop_time", true},
+	{[]string{"network-traffic"}, "start", "end", false},
+	{[]string{"malware-analysis"}, "analysis_started", "analysis_ended", false},
+	{[]string{"x509-certificate"}, "validity_not_before", "validity_not_after", false},
+}
+
+// timestamps compares timestamps as instants at full precision.
+func (c *objectCheck) timestamps() {
+	for _, pair := range timeOrder {
+		if pair.types != nil && !contains(pair.types, c.typ) {
+			continue
+		}
+		from, ok1 := c.instant(pair.earlier)
+		to, ok2 := c.instant(pair.later)
+		if !ok1 || !ok2 {
+			continue
+		}
+		if to.Before(from) || pair.strict && to.Equal(from) {
+			rel := "at or after"
+			if pair.strict {
+				rel = "after"
+			}
+			c.add(RuleTimestampOrder, "/"+pair.later, pair.later+" "+
+				c.obj[pair.later].(string)+" must be "+rel+" "+pair.earlier+" "+
+				c.obj[pair.earlier].(string))
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// strings returns the strings of a list property, skipping other values.
+func stringList(v any) []string {
+	list, _ := v.([]any)
+	out := make([]string, 0, len(list))
+	for _, x := range list {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func isInteger(v any) bool {
+	n, ok := v.(json.Number)
+	if !ok {
+		return false
+	}
+	_, err := n.Int64()
+	return err == nil
+}
+
+func lowerHyphenated(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if ch := s[i]; !isLower(ch) && !isDigit(ch) && ch != '-' {
+			return false
+		}
+	}
+	return !strings.HasPrefix(s, "-") && !strings.HasSuffix(s, "-")
+}

@@ -1,0 +1,194 @@
+package validate
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"hash/maphash"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// Session validates the objects of one bundle as they are produced or read,
+// one at a time, and adds the checks that need the whole bundle. It keeps a
+// hash and a timestamp per object version and, with WithEnforceRefs, the
+// references still to resolve; it never keeps the objects themselves. A
+// Session is not safe for concurrent use.
+type Session struct {
+	v     *Validator
+	seed  maphash.Seed
+	index int
+	ids   map[string][]version
+	uuids map[string]string
+	refs  []pendingRef
+}
+
+// version identifies one version of an object in the bundle.
+type version struct {
+	modified time.Time
+	rawMod   string
+	hash     uint64
+	index    int
+}
+
+type pendingRef struct {
+	from, target, ptr string
+	index             int
+}
+
+// NewSession starts validating a new bundle.
+func (v *Validator) NewSession() *Session {
+	return &Session{v: v, seed: maphash.MakeSeed(), ids: map[string][]version{},
+		uuids: map[string]string{}}
+}
+
+// Add validates the next object of the bundle, given as JSON, and returns
+// its findings, including those that compare it with earlier objects
+// (duplicate ids, reused UUIDs). Objects are numbered from 0 in the order
+// they are added.
+func (s *Session) Add(raw []byte) []Finding {
+	idx := s.index
+	s.index++
+	return s.v.checkRaw(raw, idx, s)
+}
+
+// AddValue is like Add for an object already decoded with
+// json.Decoder.UseNumber.
+func (s *Session) AddValue(obj map[string]any) []Finding {
+	idx := s.index
+	s.index++
+	return s.v.checkObject(obj, idx, s)
+}
+
+// Finish returns the findings that need the whole bundle: references to
+// ids that never appeared, when the Validator enforces references. It
+// releases the state of the session.
+func (s *Session) Finish() []Finding {
+	var out []Finding
+	for _, r := range s.refs {
+		if _, ok := s.ids[r.target]; ok || !s.v.active[RuleUnresolvedRef] {
+			continue
+		}
+		out = append(out, Finding{ObjectID: r.from, Index: r.index, Pointer: r.ptr,
+			Rule: RuleUnresolvedRef, Severity: SeverityError,
+			Message: "reference " + r.target + " is not in the bundle"})
+	}
+	s.ids, s.uuids, s.refs = nil, nil, nil
+	return out
+}
+
+// record adds the object to the bundle state and reports duplicates.
+func (s *Session) record(c *objectCheck) {
+	if c.id == "" || s.ids == nil {
+		return
+	}
+	s.checkUUIDReuse(c)
+	ver := version{index: c.idx, hash: s.hashValue(c.obj)}
+	ver.rawMod, _ = c.obj["modified"].(string)
+	ver.modified, _ = c.instant("modified")
+	for _, prev := range s.ids[c.id] {
+		if !sameVersion(prev, ver) {
+			continue
+		}
+		if prev.hash != ver.hash {
+			c.add(RuleConflictingID, "/id", "object "+strconv.Itoa(prev.index)+" has the same "+
+				"id and modified but different content: a new version needs a later modified")
+		} else {
+			c.add("duplicate-ids", "/id", "object "+strconv.Itoa(prev.index)+" is the same "+
+				"version of this object: remove the copy")
+		}
+		break
+	}
+	s.ids[c.id] = append(s.ids[c.id], ver)
+	if c.v.enforceRefs {
+		s.collectRefs(c)
+	}
+}
+
+func sameVersion(a, b version) bool {
+	if !a.modified.IsZero() && !b.modified.IsZero() {
+		return a.modified.Equal(b.modified)
+	}
+	return a.rawMod == b.rawMod
+}
+
+// checkUUIDReuse reports a UUID used with two different types.
+func (s *Session) checkUUIDReuse(c *objectCheck) {
+	typ, uuid, ok := splitIdentifier(c.id)
+	if !ok {
+		return
+	}
+	if prev, seen := s.uuids[uuid]; seen && prev != typ {
+		c.add("uuid-check", "/id", "UUID "+uuid+" is also used by a "+prev+
+			" in this bundle: give each object its own UUID")
+		return
+	}
+	s.uuids[uuid] = typ
+}
+
+// enforcedRefs are the reference properties that WithEnforceRefs resolves.
+var enforcedRefs = []string{"source_ref", "target_ref", "sighting_of_ref",
+	"observed_data_refs", "where_sighted_refs", "object_refs"}
+
+func (s *Session) collectRefs(c *objectCheck) {
+	for _, prop := range enforcedRefs {
+		switch v := c.obj[prop].(type) {
+		case string:
+			s.refs = append(s.refs, pendingRef{c.id, v, pointer(prop), c.idx})
+		case []any:
+			for i, t := range stringList(v) {
+				s.refs = append(s.refs, pendingRef{c.id, t, pointer(prop, strconv.Itoa(i)), c.idx})
+			}
+		}
+	}
+}
+
+// hashValue hashes a decoded JSON value with object keys in sorted order,
+// so that key order does not matter. Numbers are compared as written.
+func (s *Session) hashValue(v any) uint64 {
+	var h maphash.Hash
+	h.SetSeed(s.seed)
+	writeValue(&h, v)
+	return h.Sum64()
+}
+
+func writeValue(h *maphash.Hash, v any) {
+	switch v := v.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		h.WriteByte('{')
+		for _, k := range keys {
+			writeString(h, k)
+			writeValue(h, v[k])
+		}
+		h.WriteByte('}')
+	case []any:
+		h.WriteByte('[')
+		for _, x := range v {
+			writeValue(h, x)
+			h.WriteByte(',')
+		}
+		h.WriteByte(']')
+	case string:
+		writeString(h, v)
+	case json.Number:
+		h.WriteString(string(v))
+	case bool:
+		h.WriteString(strconv.FormatBool(v))
+	case nil:
+		h.WriteString("null")
+	}
+}
+
+// writeString writes a length-prefixed string, so that adjacent strings
+// cannot run together.
+func writeString(h *maphash.Hash, s string) {
+	var n [8]byte
+	binary.LittleEndian.PutUint64(n[:], uint64(len(s)))
+	h.Write(n[:])
+	h.WriteString(s)
+}

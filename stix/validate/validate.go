@@ -1,0 +1,220 @@
+package validate
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// Validator checks STIX 2.1 objects against JSON Schemas and the semantic
+// rules of the specification. Build one with New and reuse it: the schemas
+// are compiled once. A Validator is safe for concurrent use.
+type Validator struct {
+	schemas *schemaSet
+	extra   *schemaSet
+	active  map[string]bool
+	strict  bool
+	// strictTypes and strictProperties reject custom types and properties.
+	strictTypes      bool
+	strictProperties bool
+	enforceRefs      bool
+}
+
+type config struct {
+	schemas          fs.FS
+	extra            fs.FS
+	strict           bool
+	strictTypes      bool
+	strictProperties bool
+	enforceRefs      bool
+	enabled          []string
+	disabled         []string
+}
+
+// Option configures a Validator.
+type Option func(*config)
+
+// WithStrict makes every finding an error, warnings included. Default: off.
+func WithStrict() Option { return func(c *config) { c.strict = true } }
+
+// WithSchemas replaces the built-in schemas with the .json files of fsys,
+// each named after the STIX type it checks (indicator.json, file.json, …).
+// The set must include core.json and cyber-observable-core.json, the
+// schemas for custom SDO/SRO and SCO types. Files are registered under
+// their $id, so relative $ref values resolve as their authors meant. The
+// OASIS schema folder schemas/ has this layout; do not pass its interop/
+// folder along, because its files reuse the type names.
+func WithSchemas(fsys fs.FS) Option { return func(c *config) { c.schemas = fsys } }
+
+// WithExtraSchemas adds a layer of user schemas from fsys: an object is also
+// checked against <type>.json, and against <extension-definition id>.json
+// for each key of its extensions dictionary, when such a file exists.
+// Failures are reported under the custom-schema rule.
+func WithExtraSchemas(fsys fs.FS) Option { return func(c *config) { c.extra = fsys } }
+
+// WithStrictTypes reports objects of custom types, and custom object types
+// in patterns, as errors under the strict-types rule. Default: off.
+func WithStrictTypes() Option { return func(c *config) { c.strictTypes = true } }
+
+// WithStrictProperties reports properties that the specification does not
+// define for the type, and such properties in patterns, as errors under the
+// strict-properties rule. Default: off.
+func WithStrictProperties() Option { return func(c *config) { c.strictProperties = true } }
+
+// WithEnforceRefs reports, at the end of a bundle, every reference in a
+// relationship, sighting or container that names an id not present in the
+// bundle (rule unresolved-ref). Default: off, because a bundle may refer to
+// objects the consumer already has.
+func WithEnforceRefs() Option { return func(c *config) { c.enforceRefs = true } }
+
+// WithEnable runs only the named SHOULD rules (plus every MUST rule) when
+// no rule is disabled, or adds them back when some are. Names are rule
+// names, reference validator check codes such as "101", or the groups
+// format-checks (1), approved-values (2), all-vocabs (210) and
+// all-external-sources (270).
+func WithEnable(rules ...string) Option {
+	return func(c *config) { c.enabled = append(c.enabled, rules...) }
+}
+
+// WithDisable turns the named rules off. Names are as for WithEnable; MUST
+// rules may be disabled too.
+func WithDisable(rules ...string) Option {
+	return func(c *config) { c.disabled = append(c.disabled, rules...) }
+}
+
+// New builds a Validator. It fails when a schema set does not compile or a
+// rule name is unknown.
+func New(opts ...Option) (*Validator, error) {
+	var cfg config
+	for _, opt := range opts {
+		opt(&cfg)
+	}
+	active, err := activeRules(cfg.enabled, cfg.disabled)
+	if err != nil {
+		return nil, err
+	}
+	v := &Validator{active: active, strict: cfg.strict, strictTypes: cfg.strictTypes,
+		strictProperties: cfg.strictProperties, enforceRefs: cfg.enforceRefs}
+	if cfg.schemas == nil {
+		v.schemas, err = builtinSet()
+	} else {
+		v.schemas, err = compileSchemas(cfg.schemas, true)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load schemas: %w", err)
+	}
+	if cfg.extra != nil {
+		v.extra, err = compileSchemas(cfg.extra, false)
+		if err != nil {
+			return nil, fmt.Errorf("load extra schemas: %w", err)
+		}
+	}
+	return v, nil
+}
+
+var (
+	builtinOnce     sync.Once
+	compiledBuiltin *schemaSet
+	builtinErr      error
+	defaultOnce     sync.Once
+	defaultV        *Validator
+	defaultErr      error
+)
+
+// builtinSet compiles the embedded schemas once per process.
+func builtinSet() (*schemaSet, error) {
+	builtinOnce.Do(func() {
+		compiledBuiltin, builtinErr = compileSchemas(builtinSchemas, true)
+	})
+	return compiledBuiltin, builtinErr
+}
+
+// Default returns a process-wide Validator with default options.
+func Default() *Validator {
+	defaultOnce.Do(func() { defaultV, defaultErr = New() })
+	if defaultErr != nil {
+		// The embedded schemas are tested; failing here means a broken build.
+		panic("validate: built-in schemas do not compile: " + defaultErr.Error())
+	}
+	return defaultV
+}
+
+// ValidateObject checks one STIX object given as JSON and returns its
+// findings; it returns nil for a valid object with nothing to report. It
+// checks the object alone: rules about the whole bundle need a Session.
+func (v *Validator) ValidateObject(raw []byte) []Finding {
+	return v.checkRaw(raw, -1, nil)
+}
+
+// ValidateValue is like ValidateObject for an object already decoded with
+// json.Decoder.UseNumber (numbers as json.Number).
+func (v *Validator) ValidateValue(obj map[string]any) []Finding {
+	return v.checkObject(obj, -1, nil)
+}
+
+// Object checks one object with the default Validator.
+func Object(raw []byte) []Finding { return Default().ValidateObject(raw) }
+
+// decodeObject decodes exactly one JSON value, keeping numbers exact.
+func decodeObject(raw []byte) (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, fmt.Errorf("invalid JSON: %w", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, errors.New("invalid JSON: data after the end of the object")
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("a STIX object is a JSON object, not %s", jsonKind(v))
+	}
+	return obj, nil
+}
+
+func jsonKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "a boolean"
+	case json.Number:
+		return "a number"
+	case string:
+		return "a string"
+	case []any:
+		return "an array"
+	}
+	return "an object"
+}
+
+func (v *Validator) checkRaw(raw []byte, idx int, sess *Session) []Finding {
+	obj, err := decodeObject(raw)
+	if err != nil {
+		f := Finding{Index: idx, Rule: RuleJSON, Severity: SeverityError, Message: err.Error(),
+			Err: err}
+		return []Finding{f}
+	}
+	return v.checkObject(obj, idx, sess)
+}
+
+// checkObject runs the schema and semantic checks on a decoded object.
+func (v *Validator) checkObject(obj map[string]any, idx int, sess *Session) []Finding {
+	c := &objectCheck{v: v, obj: obj, idx: idx, sess: sess}
+	c.id, _ = obj["id"].(string)
+	c.typ, _ = obj["type"].(string)
+	c.run()
+	return c.findings
+}
+
+// schemaFor returns the schema for an object, nil when none applies.
+func (v *Validator) schemaFor(typ string, obj map[string]any) *jsonschema.Schema {
+	return v.schemas.forObject(typ, obj)
+}
