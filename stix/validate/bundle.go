@@ -204,6 +204,9 @@ func (v *Validator) envelope(fields map[string]json.RawMessage, sawObjects bool,
 			schemaFindings(err, func(f Finding) { c.addErr(f.Rule, f.Pointer, f.Message, f.Err) })
 		}
 	}
+	if _, uuid, ok := splitIdentifier(c.id); ok && validUUID(uuid) && uuidVersion(uuid) != 4 {
+		c.add("uuid-check", "/id", "a bundle id should use a version 4 UUID")
+	}
 	if sawObjects && count == 0 {
 		c.add(RuleSchema, "/objects", "objects must not be empty: omit it for an empty bundle")
 	}

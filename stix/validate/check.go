@@ -51,7 +51,12 @@ func (c *objectCheck) run() {
 		c.findings = append(c.findings, Finding{ObjectID: c.id, Index: c.idx,
 			Pointer: "/spec_version", Rule: RuleSpecVersion, Severity: SeverityInfo,
 			Message: "object is STIX 2.0 (spec_version missing or 2.0 on an object with " +
-				"created): STIX 2.1 rules were not applied"})
+				"created): only the id and timestamp order were checked"})
+		c.identifiers()
+		c.timestamps()
+		if c.sess != nil {
+			c.sess.record(c)
+		}
 		return
 	}
 	c.schema()

@@ -3,6 +3,7 @@ package validate
 import (
 	"encoding/base64"
 	"errors"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -23,6 +24,8 @@ func registerFormats(c *jsonschema.Compiler) {
 		"stix-hex":               checkHex,
 		"stix-cpe":               checkCPE,
 		"stix-registry-key":      checkRegistryKey,
+		"stix-ipv4":              checkIPv4,
+		"stix-ipv6":              checkIPv6,
 	} {
 		c.RegisterFormat(&jsonschema.Format{Name: name, Validate: stringFormat(check)})
 	}
@@ -262,4 +265,32 @@ func checkRegistryKey(s string) error {
 		return errors.New("write the full hive name, such as HKEY_LOCAL_MACHINE, not " + hive)
 	}
 	return nil
+}
+
+// checkIPv4 accepts an IPv4 address or CIDR block in dotted-quad form.
+func checkIPv4(s string) error {
+	addr, ok := parseAddrOrPrefix(s)
+	if !ok || !addr.Is4() {
+		return errors.New("not an IPv4 address or CIDR block such as 198.51.100.3/24")
+	}
+	return nil
+}
+
+// checkIPv6 accepts an IPv6 address or CIDR block, IPv4-embedded forms
+// included, without a zone.
+func checkIPv6(s string) error {
+	addr, ok := parseAddrOrPrefix(s)
+	if !ok || !addr.Is6() || addr.Zone() != "" {
+		return errors.New("not an IPv6 address or CIDR block such as 2001:db8::/32")
+	}
+	return nil
+}
+
+func parseAddrOrPrefix(s string) (netip.Addr, bool) {
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(s)
+		return p.Addr(), err == nil
+	}
+	a, err := netip.ParseAddr(s)
+	return a, err == nil
 }

@@ -122,7 +122,7 @@ func (c *objectCheck) dictionaryKeys(obj map[string]any, base string) {
 		if !ok || dictionaryKeyExceptions[prop] || prop == "extensions" {
 			continue
 		}
-		if child, known := tree.known(prop); !known || child != nil {
+		if child, known := tree.known(prop); known && child != nil {
 			continue
 		}
 		for key := range dict {

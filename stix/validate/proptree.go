@@ -90,9 +90,6 @@ func (b treeBuilder) collect(s map[string]any, into map[string]any, depth int) b
 			into[k] = v
 		}
 	}
-	if _, dict := s["additionalProperties"]; dict {
-		into["\x00dictionary"] = true
-	}
 	if ref, ok := s["$ref"].(string); ok {
 		structured = b.collect(b.resolve(ref), into, depth+1) || structured
 	}
@@ -106,29 +103,28 @@ func (b treeBuilder) collect(s map[string]any, into map[string]any, depth int) b
 }
 
 // node builds the tree of a schema; arrays take the tree of their items.
+// Hashes and other dictionaries have no tree, because their keys are not
+// property names.
 func (b treeBuilder) node(s map[string]any, depth int) *propNode {
-	if depth > 20 {
+	if depth > 20 || s == nil {
 		return nil
 	}
 	if items, ok := s["items"].(map[string]any); ok {
 		return b.node(items, depth+1)
 	}
-	if ref, ok := s["$ref"].(string); ok && strings.HasSuffix(ref, "/string_list") {
-		return nil
-	}
-	props := map[string]any{}
-	if !b.collect(s, props, depth) || props["\x00dictionary"] == true {
-		if ref, ok := s["$ref"].(string); ok {
-			if def := b.resolve(ref); def != nil {
-				if items, ok := def["items"].(map[string]any); ok {
-					return b.node(items, depth+1)
-				}
+	if ref, ok := s["$ref"].(string); ok {
+		switch ref[strings.LastIndex(ref, "/")+1:] {
+		case "hashes", "dictionary", "string_list":
+			return nil
+		}
+		if def := b.resolve(ref); def != nil {
+			if items, ok := def["items"].(map[string]any); ok {
+				return b.node(items, depth+1)
 			}
 		}
-		if props["\x00dictionary"] == true && len(props) > 1 && s["$ref"] != nil &&
-			strings.HasSuffix(s["$ref"].(string), "/extensions") {
-			return b.fields(props, depth)
-		}
+	}
+	props := map[string]any{}
+	if !b.collect(s, props, depth) {
 		return nil
 	}
 	return b.fields(props, depth)
@@ -137,9 +133,6 @@ func (b treeBuilder) node(s map[string]any, depth int) *propNode {
 func (b treeBuilder) fields(props map[string]any, depth int) *propNode {
 	n := &propNode{props: map[string]*propNode{}}
 	for k, v := range props {
-		if k == "\x00dictionary" {
-			continue
-		}
 		vm, _ := v.(map[string]any)
 		n.props[k] = b.node(vm, depth+1)
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
@@ -104,35 +103,87 @@ func verdict(t *testing.T, dir string, c referenceCase) (string, []validate.Find
 	return "valid", findings
 }
 
+// createdByRefSource explains the reference test data whose created_by_ref
+// names a "source--" object.
+const createdByRefSource = "created_by_ref is source--…: STIX 2.1 defines created_by_ref as " +
+	"an identifier of type identity, so this package rejects it (python-stix2 does too); " +
+	"the reference validator only checks the identifier shape"
+
+// brokenNetworkTrafficRef explains the network-traffic test data whose
+// src_ref is ipv4-addr--e42c19c8-f9fe-5ae9-9fc8-22c398f78fb.
+const brokenNetworkTrafficRef = "src_ref has 11 hex digits in the last UUID group, so it " +
+	"is not an identifier; the reference validator does not check the identifier shape " +
+	"of network-traffic refs"
+
+// knownDisagreements lists every reference case whose verdict differs from
+// ours, with the reason. The test fails when a case disagrees without an
+// entry here, and when an entry no longer disagrees.
+var knownDisagreements = map[string]string{
+	"sv048": "the reference raises for the CLI options --silent with --verbose; " +
+		"this package has no such options",
+	"sv177": "interop mode (interop schemas and the producer-identity rule) is not implemented",
+	"sv180": "interop mode (interop schemas and the producer-identity rule) is not implemented",
+	"sv352": "a toplevel-property-extension declares the custom top-level properties of an " +
+		"SCO as it does for an SDO; the reference validator flags them on SCOs only",
+	"sv355": "a toplevel-property-extension declares the custom top-level properties of an " +
+		"SCO as it does for an SDO; the reference validator flags them on SCOs only",
+	"sv413": "software.languages \"bbb\" is a valid ISO 639-3 code (golang.org/x/text " +
+		"knows it); the reference validator uses a shorter ISO 639-2 list",
+}
+
+func init() {
+	for _, id := range strings.Fields(`sv110 sv113 sv115 sv117 sv131 sv135 sv136 sv139 sv141
+		sv143 sv145 sv146 sv148 sv149 sv151 sv154 sv160 sv163 sv165 sv167 sv168 sv169 sv170
+		sv172 sv175 sv176`) {
+		knownDisagreements[id] = createdByRefSource
+	}
+	for _, id := range strings.Fields(`sv276 sv281 sv282 sv285 sv286 sv288 sv290 sv292
+		sv294 sv297`) {
+		knownDisagreements[id] = brokenNetworkTrafficRef
+	}
+}
+
+// TestReferenceValidatorCases runs the test cases of the OASIS reference
+// validator (cti-stix-validator) with their options and compares verdicts.
+// The nine cases run with version 2.0 are skipped: they apply STIX 2.0 rules.
 func TestReferenceValidatorCases(t *testing.T) {
 	dir, cases := loadReferenceCases(t)
 	total, agree := 0, 0
-	var lines []string
+	disagreed := map[string]bool{}
 	for _, c := range cases {
 		if c.Options["version"] == "2.0" {
-			continue // STIX 2.0 rules; this package checks STIX 2.1.
+			continue
 		}
 		total++
 		got, findings := verdict(t, dir, c)
 		want := c.Expected
-		ok := got == want || want == "error" && got == "invalid"
-		if ok {
+		if got == want || want == "error" && got == "invalid" {
 			agree++
 			continue
 		}
-		var fs []string
+		disagreed[c.ID] = true
+		if reason, ok := knownDisagreements[c.ID]; ok {
+			t.Logf("%s: want %s, got %s: %s", c.ID, want, got, reason)
+			continue
+		}
+		var lines []string
 		for _, f := range findings {
 			if f.Severity == validate.SeverityError {
-				fs = append(fs, f.Rule+" "+f.Pointer+": "+f.Message)
+				lines = append(lines, f.String())
 			}
 		}
-		lines = append(lines, fmt.Sprintf("%s want %s got %s %v %v %s\n    %s", c.ID, want, got,
-			c.Options, c.Exercises, c.SourceTest, strings.Join(fs, "\n    ")))
+		t.Errorf("%s (%s, options %v): want %s, got %s\n\t%s", c.ID, c.SourceTest, c.Options,
+			want, got, strings.Join(lines, "\n\t"))
 	}
-	sort.Strings(lines)
-	for _, l := range lines {
-		t.Log(l)
+	for id := range knownDisagreements {
+		if !disagreed[id] {
+			t.Errorf("%s is listed as a known disagreement but agrees now: remove it", id)
+		}
 	}
-	t.Logf("reference validator cases: %d/%d agree (%.1f%%)", agree, total,
-		100*float64(agree)/float64(total))
+	share := 100 * float64(agree) / float64(total)
+	t.Logf("reference validator cases: %d/%d agree (%.1f%%), %d explained disagreements",
+		agree, total, share, len(disagreed))
+	if share < 92 {
+		t.Errorf("agreement %.1f%% is below 92%%", share)
+	}
 }

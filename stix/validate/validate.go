@@ -218,3 +218,14 @@ func (v *Validator) checkObject(obj map[string]any, idx int, sess *Session) []Fi
 func (v *Validator) schemaFor(typ string, obj map[string]any) *jsonschema.Schema {
 	return v.schemas.forObject(typ, obj)
 }
+
+// ValidateSchema checks a decoded object against the schema of its type
+// only (rule schema), without the STIX 2.0 detection and the semantic
+// rules. It serves to compare schema sets.
+func (v *Validator) ValidateSchema(obj map[string]any) []Finding {
+	c := &objectCheck{v: v, obj: obj, idx: -1}
+	c.id, _ = obj["id"].(string)
+	c.typ, _ = obj["type"].(string)
+	c.schema()
+	return c.findings
+}

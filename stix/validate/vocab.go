@@ -81,6 +81,9 @@ func (c *objectCheck) hashNames() {
 	}
 	if pe, ok := exts["windows-pebinary-ext"].(map[string]any); ok {
 		c.hashDict(pe["file_header_hashes"], "/extensions/windows-pebinary-ext/file_header_hashes")
+		if oh, ok := pe["optional_header"].(map[string]any); ok {
+			c.hashDict(oh["hashes"], "/extensions/windows-pebinary-ext/optional_header/hashes")
+		}
 		sections, _ := pe["sections"].([]any)
 		for i, s := range sections {
 			if m, ok := s.(map[string]any); ok {
