@@ -14,13 +14,13 @@ import (
 )
 
 type referenceCase struct {
-	ID          string         `json:"id"`
-	File        string         `json:"file"`
-	SourceTest  string         `json:"source_test"`
-	Expected    string         `json:"expected"`
-	Options     map[string]any `json:"options"`
-	Exercises   []string       `json:"exercises"`
-	SchemaOnly  struct {
+	ID         string         `json:"id"`
+	File       string         `json:"file"`
+	SourceTest string         `json:"source_test"`
+	Expected   string         `json:"expected"`
+	Options    map[string]any `json:"options"`
+	Exercises  []string       `json:"exercises"`
+	SchemaOnly struct {
 		Rejects bool `json:"rejects"`
 	} `json:"schema_only"`
 }

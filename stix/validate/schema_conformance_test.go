@@ -2,8 +2,8 @@ package validate_test
 
 import (
 	"bytes"
-	"errors"
 	"encoding/json"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
