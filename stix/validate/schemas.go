@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -147,6 +148,9 @@ func schemaFindings(err error, add func(Finding)) {
 			return
 		}
 		ptr := pointer(e.InstanceLocation...)
+		if pn, ok := e.ErrorKind.(*kind.PropertyNames); ok {
+			ptr += pointer(pn.Property)
+		}
 		serr := &SchemaError{Pointer: ptr, Keyword: strings.Join(e.ErrorKind.KeywordPath(), "/"),
 			SchemaURL: e.SchemaURL, Err: e}
 		add(Finding{Pointer: ptr, Rule: RuleSchema, Severity: SeverityError,
@@ -180,6 +184,12 @@ func schemaMessage(e *jsonschema.ValidationError) string {
 		return "must satisfy " + what + " of: " + strings.Join(reasons, "; or ")
 	case *kind.Not:
 		return "has a value or combination of properties that is not allowed here"
+	case *kind.PropertyNames:
+		reason := ""
+		if len(e.Causes) > 0 {
+			reason = ": " + branchReason(e.Causes[0])
+		}
+		return "invalid property name " + strconv.Quote(k.Property) + reason
 	}
 	return localize(e)
 }

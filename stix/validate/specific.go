@@ -118,7 +118,7 @@ func (c *objectCheck) relationshipType() {
 	dst, _ := c.obj["target_ref"].(string)
 	srcType, _, _ := splitIdentifier(src)
 	dstType, _, _ := splitIdentifier(dst)
-	if rel == "" || commonRelationships[rel] {
+	if rel == "" || dstType == "" || commonRelationships[rel] {
 		return
 	}
 	targets, known := relationshipTargets[srcType]
@@ -128,12 +128,12 @@ func (c *objectCheck) relationshipType() {
 	allowed, ok := targets[rel]
 	if !ok {
 		c.add("relationship-types", "/relationship_type", "relationship type "+
-			strconv.Quote(rel)+" is not one the specification suggests for a "+srcType+" source")
+			strconv.Quote(rel)+" is not one the specification suggests for source type "+srcType)
 		return
 	}
 	if !contains(strings.Fields(allowed), dstType) {
-		c.add("relationship-types", "/target_ref", "a "+srcType+" "+rel+" relationship "+
-			"should point to one of: "+strings.Join(strings.Fields(allowed), ", "))
+		c.add("relationship-types", "/target_ref", "the target of "+rel+" from "+srcType+
+			" should be one of: "+strings.Join(strings.Fields(allowed), ", "))
 	}
 }
 

@@ -1,0 +1,251 @@
+package validate_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/opencti-go/sdk/stix/pattern"
+	"github.com/opencti-go/sdk/stix/validate"
+)
+
+const identity = `{"type":"identity","spec_version":"2.1",
+	"id":"identity--df7d1663-1a28-492f-b76f-ae9a049a3512",
+	"created":"2023-03-01T10:00:00.000Z","modified":"2023-03-01T10:00:00.000Z",
+	"name":"Example Team","identity_class":"organization"}`
+
+func rules(findings []validate.Finding) []string {
+	var out []string
+	for _, f := range findings {
+		out = append(out, f.Rule)
+	}
+	return out
+}
+
+func TestValidObjectHasNoFindings(t *testing.T) {
+	if fs := validate.Object([]byte(identity)); len(fs) != 0 {
+		t.Errorf("findings for a valid identity: %v", fs)
+	}
+}
+
+func TestInvalidJSON(t *testing.T) {
+	for _, raw := range []string{`{"type":`, `[1]`, `{"a":1} {}`, ``} {
+		fs := validate.Object([]byte(raw))
+		if len(fs) != 1 || fs[0].Rule != validate.RuleJSON || fs[0].Severity != validate.SeverityError {
+			t.Errorf("Object(%q) = %v, want one json error", raw, fs)
+		}
+	}
+}
+
+func TestSchemaErrorUnwraps(t *testing.T) {
+	raw := strings.Replace(identity, `"modified":"2023-03-01T10:00:00.000Z"`,
+		`"modified":"2023-02-30T10:00:00.000Z"`, 1)
+	err := validate.Err(validate.Object([]byte(raw)))
+	if err == nil {
+		t.Fatal("no error for February 30")
+	}
+	var serr *validate.SchemaError
+	if !errors.As(err, &serr) {
+		t.Fatalf("error %v does not unwrap to *SchemaError", err)
+	}
+	if serr.Pointer != "/modified" || !strings.HasSuffix(serr.Keyword, "format") {
+		t.Errorf("schema error pointer %q keyword %q", serr.Pointer, serr.Keyword)
+	}
+	var verr *jsonschema.ValidationError
+	if !errors.As(err, &verr) {
+		t.Errorf("error %v does not reach *jsonschema.ValidationError", err)
+	}
+	var verrs *validate.Error
+	if !errors.As(err, &verrs) || len(verrs.Findings) == 0 {
+		t.Errorf("error %v is not a *validate.Error with findings", err)
+	}
+}
+
+func TestPatternErrorUnwraps(t *testing.T) {
+	raw := `{"type":"indicator","spec_version":"2.1",
+		"id":"indicator--d3be215a-a836-4166-83f4-1c4a657c53e9",
+		"created":"2023-03-01T10:00:00.000Z","modified":"2023-03-01T10:00:00.000Z",
+		"name":"n","description":"d","pattern":"[file:size = ]","pattern_type":"stix",
+		"valid_from":"2023-03-01T10:00:00Z"}`
+	fs := validate.Object([]byte(raw))
+	if len(fs) != 1 || fs[0].Rule != validate.RulePattern || fs[0].Pointer != "/pattern" {
+		t.Fatalf("findings = %v, want one pattern error", fs)
+	}
+	var perr *pattern.Error
+	if !errors.As(validate.Err(fs), &perr) || perr.Offset != 13 {
+		t.Errorf("error does not reach *pattern.Error at offset 13: %v", perr)
+	}
+	other := strings.Replace(raw, `"pattern_type":"stix"`, `"pattern_type":"yara"`, 1)
+	if fs := validate.Object([]byte(other)); len(fs) != 0 {
+		t.Errorf("a yara pattern was parsed as STIX: %v", fs)
+	}
+}
+
+func TestStrictTurnsWarningsIntoErrors(t *testing.T) {
+	raw := strings.Replace(identity, `"organization"`, `"Organisation"`, 1)
+	fs := validate.Object([]byte(raw))
+	if validate.HasErrors(fs) || len(fs) == 0 {
+		t.Fatalf("default mode: %v, want warnings only", fs)
+	}
+	strict, err := validate.New(validate.WithStrict())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs = strict.ValidateObject([]byte(raw))
+	if !validate.HasErrors(fs) {
+		t.Errorf("strict mode: %v, want errors", fs)
+	}
+}
+
+func TestDisableAndEnable(t *testing.T) {
+	raw := strings.Replace(identity, `"organization"`, `"Organisation"`, 1)
+	v, err := validate.New(validate.WithDisable("identity-class", "111"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fs := v.ValidateObject([]byte(raw)); len(fs) != 0 {
+		t.Errorf("disabled rules still reported: %v", fs)
+	}
+	v, err = validate.New(validate.WithEnable("open-vocab-format"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := rules(v.ValidateObject([]byte(raw)))
+	if len(got) != 1 || got[0] != "open-vocab-format" {
+		t.Errorf("enable only open-vocab-format: rules %v", got)
+	}
+	if _, err := validate.New(validate.WithEnable("no-such-rule")); err == nil ||
+		!strings.Contains(err.Error(), "no-such-rule") {
+		t.Errorf("unknown rule: err = %v", err)
+	}
+}
+
+func TestSessionDuplicates(t *testing.T) {
+	s := validate.Default().NewSession()
+	if fs := s.Add([]byte(identity)); len(fs) != 0 {
+		t.Fatalf("first copy: %v", fs)
+	}
+	reordered := `{"name":"Example Team","type":"identity","spec_version":"2.1",
+		"id":"identity--df7d1663-1a28-492f-b76f-ae9a049a3512",
+		"created":"2023-03-01T10:00:00.000Z","modified":"2023-03-01T10:00:00.000Z",
+		"identity_class":"organization"}`
+	fs := s.Add([]byte(reordered))
+	if got := rules(fs); len(got) != 1 || got[0] != "duplicate-ids" || validate.HasErrors(fs) {
+		t.Errorf("identical copy with other key order: %v", fs)
+	}
+	changed := strings.Replace(identity, "Example Team", "Other Team", 1)
+	fs = s.Add([]byte(changed))
+	if got := rules(fs); len(got) != 1 || got[0] != validate.RuleConflictingID {
+		t.Errorf("same version, other content: %v", fs)
+	}
+	newer := strings.Replace(changed, `"modified":"2023-03-01T10:00:00.000Z"`,
+		`"modified":"2023-03-01T10:00:00.001Z"`, 1)
+	if fs := s.Add([]byte(newer)); len(fs) != 0 {
+		t.Errorf("a later version: %v", fs)
+	}
+	if fs := s.Finish(); len(fs) != 0 {
+		t.Errorf("Finish: %v", fs)
+	}
+}
+
+func TestSessionEnforceRefs(t *testing.T) {
+	v, err := validate.New(validate.WithEnforceRefs())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel := `{"type":"relationship","spec_version":"2.1",
+		"id":"relationship--2f0efdbb-8a52-4962-ba15-63978b2b7e5b",
+		"created":"2023-10-01T00:00:00.000Z","modified":"2023-10-01T00:00:00.000Z",
+		"relationship_type":"related-to",
+		"source_ref":"identity--df7d1663-1a28-492f-b76f-ae9a049a3512",
+		"target_ref":"identity--6bd998ba-59ed-4af4-97f7-a29cd286a5e4"}`
+	s := v.NewSession()
+	s.Add([]byte(rel))
+	s.Add([]byte(identity))
+	fs := s.Finish()
+	if len(fs) != 1 || fs[0].Rule != validate.RuleUnresolvedRef || fs[0].Pointer != "/target_ref" ||
+		fs[0].Index != 0 {
+		t.Errorf("Finish = %v, want one unresolved target_ref on object 0", fs)
+	}
+}
+
+func TestBundleReader(t *testing.T) {
+	bundle := `{"objects":[` + identity + `,` + identity + `],"type":"bundle",
+		"id":"bundle--939646b0-7d6e-46d4-a929-97da04e7f53e","x_extra":1}`
+	fs, err := validate.Bundle(context.Background(), strings.NewReader(bundle))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(rules(fs), " ")
+	if got != "duplicate-ids extensions-use" {
+		t.Errorf("rules = %q, want duplicate-ids extensions-use", got)
+	}
+	if fs[0].Index != 1 || fs[1].Index != -1 {
+		t.Errorf("indexes = %d %d, want 1 -1", fs[0].Index, fs[1].Index)
+	}
+	_, err = validate.Bundle(context.Background(), strings.NewReader(`{"type":"bundle","objects":[{`))
+	if err == nil {
+		t.Error("truncated bundle: no error")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := validate.Bundle(ctx, strings.NewReader(bundle)); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled context: err = %v", err)
+	}
+	single, err := validate.Bundle(context.Background(), strings.NewReader(identity))
+	if err != nil || len(single) != 0 {
+		t.Errorf("single object: %v, %v", single, err)
+	}
+}
+
+func TestWithSchemasNeedsFallbacks(t *testing.T) {
+	fsys := fstest.MapFS{"indicator.json": {Data: []byte(`{"type":"object"}`)}}
+	if _, err := validate.New(validate.WithSchemas(fsys)); err == nil ||
+		!strings.Contains(err.Error(), "core.json") {
+		t.Errorf("schema set without core.json: err = %v", err)
+	}
+}
+
+func TestSTIX20ObjectIsInfo(t *testing.T) {
+	raw := strings.Replace(identity, `"spec_version":"2.1",`, "", 1)
+	fs := validate.Object([]byte(raw))
+	if len(fs) != 1 || fs[0].Severity != validate.SeverityInfo || fs[0].Rule != validate.RuleSpecVersion {
+		t.Errorf("findings = %v, want one spec-version info", fs)
+	}
+}
+
+func ExampleValidator_ValidateObject() {
+	v, err := validate.New()
+	if err != nil {
+		panic(err)
+	}
+	findings := v.ValidateObject([]byte(`{"type":"malware","spec_version":"2.1",
+		"id":"malware--253e4623-7aa1-48ba-9e03-972c6d5b3907",
+		"created":"2023-03-01T10:00:00.000000001Z","modified":"2023-03-01T10:00:00.000Z",
+		"name":"Example Loader","is_family":true}`))
+	for _, f := range findings {
+		fmt.Println(f)
+	}
+	fmt.Println(validate.HasErrors(findings))
+	// Output:
+	// error malware--253e4623-7aa1-48ba-9e03-972c6d5b3907 /modified [timestamp-order]: modified 2023-03-01T10:00:00.000Z must be at or after created 2023-03-01T10:00:00.000000001Z
+	// true
+}
+
+func ExampleSession() {
+	s := validate.Default().NewSession()
+	for _, raw := range []string{identity, identity} {
+		for _, f := range s.Add([]byte(raw)) {
+			fmt.Println(f)
+		}
+	}
+	fmt.Println(len(s.Finish()))
+	// Output:
+	// warning identity--df7d1663-1a28-492f-b76f-ae9a049a3512 /id [duplicate-ids]: object 0 is the same version of this object: remove the copy
+	// 0
+}
