@@ -23,6 +23,10 @@ func (c *objectCheck) add(rule, ptr, msg string) {
 	c.addErr(rule, ptr, msg, nil)
 }
 
+// on reports whether rule runs; checks test it before building costly
+// messages.
+func (c *objectCheck) on(rule string) bool { return c.v.active[rule] }
+
 func (c *objectCheck) addErr(rule, ptr, msg string, err error) {
 	if !c.v.active[rule] {
 		return

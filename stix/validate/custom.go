@@ -84,11 +84,11 @@ func (c *objectCheck) customContent() {
 	declared := slices.Contains(c.definitionExtensionTypes(), "toplevel-property-extension")
 	for key, val := range c.obj {
 		child, known := tree.known(key)
-		ptr := pointer(key)
 		if !known {
-			c.customProperty(key, ptr, !declared, true)
+			c.customProperty(key, pointer(key), !declared, true)
 			continue
 		}
+		ptr := pointer(key)
 		if key == "extensions" {
 			c.extensions(child, val)
 			continue
@@ -117,6 +117,10 @@ func (c *objectCheck) customType() {
 // flagUse is false when a toplevel-property-extension declares it; prefix
 // is false inside predefined extensions, where names need no prefix.
 func (c *objectCheck) customProperty(name, ptr string, flagUse, prefix bool) {
+	if !c.v.strictProperties && !(flagUse && c.on("extensions-use")) &&
+		!(prefix && !c.on("extensions-use")) {
+		return
+	}
 	if c.v.strictProperties {
 		c.add(RuleStrictProperties, ptr, "property "+strconv.Quote(name)+
 			" is not defined by STIX 2.1 and custom properties are not allowed")

@@ -168,6 +168,9 @@ func pointerOrRoot(p string) string {
 
 // pointer builds an RFC 6901 JSON pointer from path tokens.
 func pointer(tokens ...string) string {
+	if len(tokens) == 1 && !strings.ContainsAny(tokens[0], "~/") {
+		return "/" + tokens[0]
+	}
 	var sb strings.Builder
 	for _, t := range tokens {
 		sb.WriteByte('/')

@@ -29,6 +29,12 @@ func registerFormats(c *jsonschema.Compiler) {
 	} {
 		c.RegisterFormat(&jsonschema.Format{Name: name, Validate: stringFormat(check)})
 	}
+	c.RegisterFormat(&jsonschema.Format{Name: "stix-external-reference",
+		Validate: checkExternalReference})
+	c.RegisterFormat(&jsonschema.Format{Name: "stix-property-names",
+		Validate: checkPropertyNames})
+	c.RegisterFormat(&jsonschema.Format{Name: "stix-granular-marking",
+		Validate: checkGranularMarking})
 }
 
 // stringFormat applies check to strings and accepts other JSON types, as

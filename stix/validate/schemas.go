@@ -151,6 +151,18 @@ func schemaFindings(err error, add func(Finding)) {
 		if pn, ok := e.ErrorKind.(*kind.PropertyNames); ok {
 			ptr += pointer(pn.Property)
 		}
+		if f, ok := e.ErrorKind.(*kind.Format); ok {
+			if perr, ok := f.Err.(*propertyNamesError); ok {
+				for i, name := range perr.names {
+					add(Finding{Pointer: ptr + pointer(name), Rule: RuleSchema,
+						Severity: SeverityError, Message: "invalid property name " +
+							strconv.Quote(name) + ": " + perr.reasons[i],
+						Err: &SchemaError{Pointer: ptr + pointer(name), Keyword: "format",
+							SchemaURL: e.SchemaURL, Err: e}})
+				}
+				return
+			}
+		}
 		serr := &SchemaError{Pointer: ptr, Keyword: strings.Join(e.ErrorKind.KeywordPath(), "/"),
 			SchemaURL: e.SchemaURL, Err: e}
 		add(Finding{Pointer: ptr, Rule: RuleSchema, Severity: SeverityError,

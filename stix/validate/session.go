@@ -1,10 +1,8 @@
 package validate
 
 import (
-	"encoding/binary"
 	"encoding/json"
 	"hash/maphash"
-	"slices"
 	"strconv"
 	"time"
 )
@@ -143,52 +141,46 @@ func (s *Session) collectRefs(c *objectCheck) {
 	}
 }
 
-// hashValue hashes a decoded JSON value with object keys in sorted order,
-// so that key order does not matter. Numbers are compared as written.
+// hashValue hashes a decoded JSON value so that object key order does not
+// matter: the hashes of an object's members are summed, which needs no
+// sorting. Numbers are compared as written.
 func (s *Session) hashValue(v any) uint64 {
-	var h maphash.Hash
-	h.SetSeed(s.seed)
-	writeValue(&h, v)
-	return h.Sum64()
+	return hashOf(s.seed, v)
 }
 
-func writeValue(h *maphash.Hash, v any) {
+func hashOf(seed maphash.Seed, v any) uint64 {
 	switch v := v.(type) {
 	case map[string]any:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
+		sum := uint64(0x9e3779b97f4a7c15)
+		for k, x := range v {
+			sum += mix(maphash.String(seed, k), hashOf(seed, x))
 		}
-		slices.Sort(keys)
-		h.WriteByte('{')
-		for _, k := range keys {
-			writeString(h, k)
-			writeValue(h, v[k])
-		}
-		h.WriteByte('}')
+		return mix(sum, 'o')
 	case []any:
-		h.WriteByte('[')
+		h := uint64('a')
 		for _, x := range v {
-			writeValue(h, x)
-			h.WriteByte(',')
+			h = mix(h, hashOf(seed, x))
 		}
-		h.WriteByte(']')
+		return h
 	case string:
-		writeString(h, v)
+		return mix(maphash.String(seed, v), 's')
 	case json.Number:
-		h.WriteString(string(v))
+		return mix(maphash.String(seed, string(v)), 'n')
 	case bool:
-		h.WriteString(strconv.FormatBool(v))
-	case nil:
-		h.WriteString("null")
+		if v {
+			return mix(1, 'b')
+		}
+		return mix(0, 'b')
 	}
+	return mix(0, 'z')
 }
 
-// writeString writes a length-prefixed string, so that adjacent strings
-// cannot run together.
-func writeString(h *maphash.Hash, s string) {
-	var n [8]byte
-	binary.LittleEndian.PutUint64(n[:], uint64(len(s)))
-	h.Write(n[:])
-	h.WriteString(s)
+// mix combines two hashes; it is not commutative, so pairs and list order
+// count.
+func mix(a, b uint64) uint64 {
+	h := a ^ (b + 0x9e3779b97f4a7c15 + a<<6 + a>>2)
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	return h
 }
