@@ -1,7 +1,6 @@
 package validate
 
 import (
-	"encoding/json"
 	"strings"
 	"time"
 )
@@ -231,15 +230,6 @@ func stringList(v any) []string {
 		}
 	}
 	return out
-}
-
-func isInteger(v any) bool {
-	n, ok := v.(json.Number)
-	if !ok {
-		return false
-	}
-	_, err := n.Int64()
-	return err == nil
 }
 
 func lowerHyphenated(s string) bool {

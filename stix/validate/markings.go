@@ -55,6 +55,22 @@ func (c *objectCheck) markingDefinition() {
 	if dtype == "tlp" {
 		c.tlp()
 	}
+	if level, ok := tlp2Markings[c.id]; ok {
+		c.tlp2(level)
+	}
+}
+
+// tlp2 checks a marking that uses the id of an OASIS TLP 2.0 marking: it
+// must state the same level through the TLP 2.0 extension.
+func (c *objectCheck) tlp2(level string) {
+	exts, _ := c.obj["extensions"].(map[string]any)
+	ext, _ := exts[tlp2Extension].(map[string]any)
+	got, _ := ext["tlp_2_0"].(string)
+	if got != level {
+		c.add(RuleTLP, pointer("extensions", tlp2Extension, "tlp_2_0"), "marking "+c.id+
+			" is the TLP 2.0 marking TLP:"+strings.ToUpper(level)+", so extension "+
+			tlp2Extension+" must have tlp_2_0 "+strconv.Quote(level))
+	}
 }
 
 // tlp checks a TLP marking against the four predefined STIX 2.1 TLP

@@ -289,3 +289,16 @@ var tlpMarkings = map[string]string{
 // tlp2Levels are the TLP 2.0 levels that STIX 2.1 does not define; OpenCTI
 // writes them as definition_type tlp.
 var tlp2Levels = map[string]string{"clear": "TLP:CLEAR", "amber+strict": "TLP:AMBER+STRICT"}
+
+// tlp2Extension is the extension definition of the OASIS TLP 2.0 markings.
+const tlp2Extension = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
+
+// tlp2Markings maps the ids of the OASIS TLP 2.0 marking definitions, which
+// carry their level in the tlp_2_0 property of tlp2Extension, to that level.
+var tlp2Markings = map[string]string{
+	"marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487": "clear",
+	"marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb": "green",
+	"marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421": "amber",
+	"marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003": "amber+strict",
+	"marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1": "red",
+}

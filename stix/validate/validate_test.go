@@ -249,3 +249,38 @@ func ExampleSession() {
 	// warning identity--df7d1663-1a28-492f-b76f-ae9a049a3512 /id [duplicate-ids]: object 0 is the same version of this object: remove the copy
 	// 0
 }
+
+func TestConcurrentUse(t *testing.T) {
+	v := validate.Default()
+	raw := strings.Replace(identity, `"organization"`, `"Organisation"`, 1)
+	done := make(chan []validate.Finding)
+	for range 8 {
+		go func() {
+			var last []validate.Finding
+			for range 50 {
+				last = v.ValidateObject([]byte(raw))
+			}
+			done <- last
+		}()
+	}
+	for range 8 {
+		if fs := <-done; len(fs) != 2 {
+			t.Errorf("concurrent validation: %v", fs)
+		}
+	}
+}
+
+func TestTLP2Marking(t *testing.T) {
+	const tmpl = `{"type":"marking-definition","spec_version":"2.1",
+		"id":"marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",
+		"created":"2022-10-01T00:00:00.000Z","name":"TLP:CLEAR",
+		"extensions":{"extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d":
+		{"extension_type":"property-extension","tlp_2_0":"LEVEL"}}}`
+	if fs := validate.Object([]byte(strings.Replace(tmpl, "LEVEL", "clear", 1))); len(fs) != 0 {
+		t.Errorf("TLP:CLEAR marking: %v", fs)
+	}
+	fs := validate.Object([]byte(strings.Replace(tmpl, "LEVEL", "red", 1)))
+	if got := rules(fs); len(got) != 1 || got[0] != validate.RuleTLP {
+		t.Errorf("TLP:CLEAR id with level red: %v", fs)
+	}
+}
