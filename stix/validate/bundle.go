@@ -110,8 +110,8 @@ func (br *bundleReader) objects() error {
 }
 
 // topObject reads the top-level object, whose '{' was read. An "objects"
-// array is streamed; other values are kept to check the envelope, or the
-// whole object when it turns out not to be a bundle.
+// array is streamed. Other values are kept to check the envelope, or to
+// validate the whole object when it turns out not to be a bundle.
 func (br *bundleReader) topObject() error {
 	fields := map[string]json.RawMessage{}
 	var order []string
@@ -123,15 +123,17 @@ func (br *bundleReader) topObject() error {
 		}
 		key, _ := tok.(string)
 		if key == "objects" && !sawObjects {
-			if isArray, err := br.peekArray(); err != nil {
+			raw, isArray, err := br.objectsValue()
+			if err != nil {
 				return err
-			} else if isArray {
+			}
+			if isArray {
 				sawObjects = true
-				if err := br.objects(); err != nil {
-					return err
-				}
 				continue
 			}
+			fields[key] = raw
+			order = append(order, key)
+			continue
 		}
 		var raw json.RawMessage
 		if err := br.dec.Decode(&raw); err != nil {
@@ -149,27 +151,35 @@ func (br *bundleReader) topObject() error {
 	return br.emit(br.v.envelope(fields, sawObjects, br.sess.index))
 }
 
-// peekArray reports whether the next value is an array, consuming its '['.
-// For other values it consumes nothing but a leading '{' cannot be put
-// back, so only arrays are peeked this way.
-func (br *bundleReader) peekArray() (bool, error) {
-	rest := br.dec.Buffered()
-	var b [1]byte
-	for {
-		n, _ := rest.Read(b[:])
-		if n == 0 {
-			break
-		}
-		switch b[0] {
-		case ' ', '\t', '\r', '\n', ':':
-			continue
-		case '[':
-			_, err := br.dec.Token()
-			return true, err
-		}
-		return false, nil
+// objectsValue reads the value of the "objects" member. An array is
+// validated element by element as it is read. Any other value is returned
+// as JSON, with an object or array nested in it replaced by an empty one,
+// which the envelope check then rejects for its type.
+func (br *bundleReader) objectsValue() (json.RawMessage, bool, error) {
+	tok, err := br.dec.Token()
+	if err != nil {
+		return nil, false, fmt.Errorf("read bundle objects: %w", err)
 	}
-	return false, nil
+	switch tok {
+	case json.Delim('['):
+		return nil, true, br.objects()
+	case json.Delim('{'):
+		for depth := 1; depth > 0; {
+			t, err := br.dec.Token()
+			if err != nil {
+				return nil, false, fmt.Errorf("read bundle objects: %w", err)
+			}
+			switch t {
+			case json.Delim('{'), json.Delim('['):
+				depth++
+			case json.Delim('}'), json.Delim(']'):
+				depth--
+			}
+		}
+		return json.RawMessage(`{}`), false, nil
+	}
+	raw, err := json.Marshal(tok)
+	return raw, false, err
 }
 
 func reassemble(fields map[string]json.RawMessage, order []string) []byte {

@@ -18,7 +18,7 @@ var (
 	customExtLax     = regexp.MustCompile(`^x-.+-ext$`)
 )
 
-// customKind is what a custom name belongs to.
+// customKind is the kind of thing a custom name belongs to.
 type customKind int
 
 const (

@@ -9,9 +9,9 @@ import (
 	"golang.org/x/text/message"
 )
 
-// Severity tells whether a finding breaks a MUST rule of the specification
-// (SeverityError), a SHOULD rule (SeverityWarning), or only informs
-// (SeverityInfo).
+// Severity is the weight of a finding: a broken MUST rule of the
+// specification (SeverityError), a broken SHOULD rule (SeverityWarning), or
+// information only (SeverityInfo).
 type Severity int
 
 // Severities, from the least to the most severe. SeverityInfo findings never
@@ -54,7 +54,7 @@ type Finding struct {
 	// Severity is SeverityError for MUST rules and SeverityWarning for
 	// SHOULD rules; a Strict validator reports every finding as an error.
 	Severity Severity `json:"severity"`
-	// Message says what is wrong and, where it helps, what to write instead.
+	// Message states what is wrong and, where it helps, what to write instead.
 	Message string `json:"message"`
 	// Err is the underlying error, if any: a *SchemaError for the schema rule,
 	// a *pattern.Error for the pattern rule, nil otherwise.

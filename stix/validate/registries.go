@@ -8,7 +8,7 @@ import (
 )
 
 // validLanguageTag reports a well-formed RFC 5646 tag whose subtags are in
-// the IANA language subtag registry, as golang.org/x/text knows it.
+// the IANA language subtag registry, as golang.org/x/text v0.14.0 records it.
 func validLanguageTag(s string) bool {
 	_, err := language.Parse(s)
 	return err == nil

@@ -29,13 +29,13 @@ const localBase = "file:///stix-schemas/"
 type schemaSet struct {
 	byType map[string]*jsonschema.Schema
 	// broken maps the names of user schemas that failed to load or compile
-	// to the error; only extra schema sets keep going past such a file.
+	// to the error. Only extra schema sets keep going past such a file.
 	broken map[string]error
 }
 
 // compileSchemas registers every .json file of fsys under its $id (or under
 // localBase plus its path when it has none) and compiles one schema per file
-// name. The file name without .json is the STIX type the schema is for;
+// name. The file name without .json is the STIX type the schema is for.
 // core.json and cyber-observable-core.json are the fallbacks for types with
 // no schema of their own.
 func compileSchemas(fsys fs.FS, needCore bool) (*schemaSet, error) {
@@ -113,9 +113,9 @@ func addSchemaFile(c *jsonschema.Compiler, fsys fs.FS, p string) (string, error)
 	return url, nil
 }
 
-// forObject picks the schema of the object's type; for other types it picks
-// core.json when the object has created or modified (a custom SDO or SRO)
-// and cyber-observable-core.json otherwise (a custom SCO).
+// forObject picks the schema of the object's type. For a type without one
+// it picks core.json when the object has created or modified (a custom SDO
+// or SRO), and cyber-observable-core.json otherwise (a custom SCO).
 func (s *schemaSet) forObject(typ string, obj map[string]any) *jsonschema.Schema {
 	if sch := s.byType[typ]; sch != nil && typ != "core" && typ != "cyber-observable-core" &&
 		typ != "common" {

@@ -284,3 +284,17 @@ func TestTLP2Marking(t *testing.T) {
 		t.Errorf("TLP:CLEAR id with level red: %v", fs)
 	}
 }
+
+func TestBundleObjectsNotArray(t *testing.T) {
+	for _, objects := range []string{`{"a":[1,{"b":2}]}`, `"x"`, `null`} {
+		bundle := `{"type":"bundle","id":"bundle--939646b0-7d6e-46d4-a929-97da04e7f53e",` +
+			`"objects":` + objects + `}`
+		fs, err := validate.Bundle(context.Background(), strings.NewReader(bundle))
+		if err != nil {
+			t.Fatalf("objects %s: %v", objects, err)
+		}
+		if len(fs) != 1 || fs[0].Pointer != "/objects" || fs[0].Rule != validate.RuleSchema {
+			t.Errorf("objects %s: findings %v, want one schema error at /objects", objects, fs)
+		}
+	}
+}
