@@ -153,33 +153,74 @@ func (br *bundleReader) topObject() error {
 
 // objectsValue reads the value of the "objects" member. An array is
 // validated element by element as it is read. Any other value is returned
-// as JSON, with an object or array nested in it replaced by an empty one,
-// which the envelope check then rejects for its type.
+// as JSON: the deprecated objects dictionary of an observed-data object
+// read as the top-level object is such a value.
 func (br *bundleReader) objectsValue() (json.RawMessage, bool, error) {
 	tok, err := br.dec.Token()
 	if err != nil {
 		return nil, false, fmt.Errorf("read bundle objects: %w", err)
 	}
-	switch tok {
-	case json.Delim('['):
+	if tok == json.Delim('[') {
 		return nil, true, br.objects()
-	case json.Delim('{'):
-		for depth := 1; depth > 0; {
-			t, err := br.dec.Token()
-			if err != nil {
-				return nil, false, fmt.Errorf("read bundle objects: %w", err)
+	}
+	raw, err := captureValue(br.dec, tok)
+	if err != nil {
+		return nil, false, fmt.Errorf("read bundle objects: %w", err)
+	}
+	return raw, false, nil
+}
+
+// captureValue re-encodes the JSON value whose first token is first,
+// reading the rest of it from dec.
+func captureValue(dec *json.Decoder, first json.Token) (json.RawMessage, error) {
+	var buf bytes.Buffer
+	type frame struct {
+		object bool
+		n      int
+	}
+	var stack []frame
+	tok := first
+	for {
+		if n := len(stack); n > 0 {
+			top := &stack[n-1]
+			isEnd := tok == json.Delim('}') || tok == json.Delim(']')
+			switch {
+			case isEnd:
+			case top.object && top.n%2 == 1:
+				buf.WriteByte(':')
+			case top.n > 0:
+				buf.WriteByte(',')
 			}
-			switch t {
-			case json.Delim('{'), json.Delim('['):
-				depth++
-			case json.Delim('}'), json.Delim(']'):
-				depth--
+			if !isEnd {
+				top.n++
 			}
 		}
-		return json.RawMessage(`{}`), false, nil
+		switch t := tok.(type) {
+		case json.Delim:
+			buf.WriteRune(rune(t))
+			switch t {
+			case '{', '[':
+				stack = append(stack, frame{object: t == '{'})
+			default:
+				stack = stack[:len(stack)-1]
+			}
+		case json.Number:
+			buf.WriteString(string(t))
+		default:
+			data, err := json.Marshal(t)
+			if err != nil {
+				return nil, err
+			}
+			buf.Write(data)
+		}
+		if len(stack) == 0 {
+			return buf.Bytes(), nil
+		}
+		var err error
+		if tok, err = dec.Token(); err != nil {
+			return nil, err
+		}
 	}
-	raw, err := json.Marshal(tok)
-	return raw, false, err
 }
 
 func reassemble(fields map[string]json.RawMessage, order []string) []byte {

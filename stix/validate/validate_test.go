@@ -286,7 +286,7 @@ func TestTLP2Marking(t *testing.T) {
 }
 
 func TestBundleObjectsNotArray(t *testing.T) {
-	for _, objects := range []string{`{"a":[1,{"b":2}]}`, `"x"`, `null`} {
+	for _, objects := range []string{`{"a":[1,{"b":2.50}],"c":{}}`, `"x"`, `null`} {
 		bundle := `{"type":"bundle","id":"bundle--939646b0-7d6e-46d4-a929-97da04e7f53e",` +
 			`"objects":` + objects + `}`
 		fs, err := validate.Bundle(context.Background(), strings.NewReader(bundle))
