@@ -9,6 +9,8 @@ import (
 	"io"
 	"iter"
 	"strconv"
+
+	"github.com/opencti-go/sdk/stix/validate/internal/jsonvalue"
 )
 
 // ValidateBundle reads a bundle from r and returns the findings of the
@@ -273,9 +275,5 @@ func (v *Validator) envelope(fields map[string]json.RawMessage, sawObjects bool,
 }
 
 func decodeValue(raw []byte) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	err := dec.Decode(&v)
-	return v, err
+	return jsonvalue.Decode(raw)
 }

@@ -1,13 +1,12 @@
 package validate
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io/fs"
 	"sync"
 
+	"github.com/opencti-go/sdk/stix/validate/internal/jsonvalue"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -160,16 +159,12 @@ func (v *Validator) ValidateValue(obj map[string]any) []Finding {
 // Object checks one object with the default Validator.
 func Object(raw []byte) []Finding { return Default().ValidateObject(raw) }
 
-// decodeObject decodes exactly one JSON value, keeping numbers exact.
+// decodeObject decodes exactly one JSON object, keeping numbers exact as
+// json.Number.
 func decodeObject(raw []byte) (map[string]any, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
+	v, err := jsonvalue.Decode(raw)
+	if err != nil {
 		return nil, fmt.Errorf("invalid JSON: %w", err)
-	}
-	if rest := bytes.TrimSpace(raw[dec.InputOffset():]); len(rest) > 0 {
-		return nil, errors.New("invalid JSON: data after the end of the object")
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {

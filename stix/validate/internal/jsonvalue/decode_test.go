@@ -1,0 +1,57 @@
+package jsonvalue
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// reference decodes with encoding/json the way this package must.
+func reference(data []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, errors.New("trailing data")
+	}
+	return v, nil
+}
+
+func compare(t *testing.T, data []byte) {
+	t.Helper()
+	want, wantErr := reference(data)
+	got, err := Decode(data)
+	if (err == nil) != (wantErr == nil) {
+		t.Fatalf("Decode(%q): err %v, encoding/json err %v", data, err, wantErr)
+	}
+	if err == nil && !reflect.DeepEqual(got, want) {
+		t.Fatalf("Decode(%q) = %#v, encoding/json %#v", data, got, want)
+	}
+}
+
+func TestMatchesEncodingJSON(t *testing.T) {
+	for _, s := range []string{
+		`{}`, `[]`, ` {"a" : [1, -0.5e+3, 1E2, true, false, null, "x"]} `, `"\u00e9\ud83d\ude00"`,
+		`"\ud83d"`, `"\ud83dx"`, `"\udc00\ud83d\ude00"`, "\"\xff\xfe\"", `"a\/b\"\\\b\f\n\r\t"`,
+		`{"a":1,"a":2}`, `01`, `1.`, `-`, `1e`, `.5`, `"\x"`, "\"\x01\"", `{"a"}`, `{"a":1,}`,
+		`[1,]`, `[1 2]`, `tru`, `nul`, `{"a":1} x`, ``, ` `, `"abc`, `"\u12"`, `"\u12zz"`,
+		`{"k":"` + strings.Repeat("é", 50) + `"}`, strings.Repeat("[", 10001) + strings.Repeat("]", 10001),
+		strings.Repeat("[", 100) + strings.Repeat("]", 100), `-0`, `-01`, `1e+`, `{"a":[{"b":{}}]}`,
+	} {
+		compare(t, []byte(s))
+	}
+}
+
+func FuzzMatchesEncodingJSON(f *testing.F) {
+	for _, s := range []string{`{"a":[1,"x\u00e9",{"b":null}]}`, `"\ud83d\ude00"`, `-1.5e3`, `[true,false]`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) { compare(t, data) })
+}
