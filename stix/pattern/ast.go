@@ -160,7 +160,7 @@ type ObjectPath struct {
 	Steps []PathStep
 }
 
-// StepKind tells a key step from an index step.
+// StepKind is the kind of a path step: a key or an index.
 type StepKind int
 
 // Kinds of path step.

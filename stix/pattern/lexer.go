@@ -36,7 +36,8 @@ const (
 	tokLbrack
 	tokRbrack
 	tokAsterisk
-	// tokOther is a character the grammar knows (+ - ^ /) but no rule uses.
+	// tokOther is a character the grammar defines as a token (+ - ^ /) but no
+	// rule uses.
 	tokOther
 )
 

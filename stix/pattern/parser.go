@@ -21,10 +21,11 @@ func (e *Error) Error() string {
 // input cannot exhaust the stack.
 const maxDepth = 1000
 
-// Parse parses a STIX 2.1 pattern and checks it the way the reference pattern
-// validator does: the syntax of the STIX patterning grammar, the length and
-// alphabet of values compared with a `hashes.<algorithm>` path, and at most
-// one qualifier of each kind on a bracketed observation expression.
+// Parse parses a STIX 2.1 pattern and checks it the way the OASIS pattern
+// validator does. It checks the syntax of the STIX patterning grammar and
+// the length and alphabet of values compared with a `hashes.<algorithm>`
+// path. It also allows at most one qualifier of each kind on a bracketed
+// observation expression.
 //
 // On failure it returns a nil Pattern and an error that wraps one *Error per
 // problem found: one for a syntax error, one or more for the other checks.

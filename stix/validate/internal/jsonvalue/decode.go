@@ -230,7 +230,8 @@ func (d *decoder) badNumber() error {
 	return d.errorf("invalid character " + quoteByte(d.data[d.pos]) + " in numeric literal")
 }
 
-// digits reads a run of digits; with integer set, a leading 0 stands alone.
+// digits reads a run of digits. With integer set, a leading 0 is a whole
+// integer part by itself.
 func (d *decoder) digits(integer bool) bool {
 	start := d.pos
 	if integer && d.pos < len(d.data) && d.data[d.pos] == '0' {
