@@ -284,6 +284,8 @@ func (l *Literal) Float64() (float64, error) {
 	return strconv.ParseFloat(l.Raw, 64)
 }
 
+// Pos and End implement Node for each node type.
+
 func (n *ObservationComparison) Pos() int { return n.Lbrack }
 func (n *ObservationComparison) End() int { return n.Rbrack + 1 }
 func (n *ObservationGroup) Pos() int      { return n.Lparen }

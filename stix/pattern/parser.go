@@ -13,6 +13,7 @@ type Error struct {
 	Msg    string
 }
 
+// Error formats the offset and the message.
 func (e *Error) Error() string {
 	return "pattern offset " + strconv.Itoa(e.Offset) + ": " + e.Msg
 }

@@ -103,6 +103,7 @@ type Error struct {
 	Findings []Finding
 }
 
+// Error summarises the first error finding and counts the others.
 func (e *Error) Error() string {
 	n := 0
 	first := ""
@@ -145,6 +146,7 @@ type SchemaError struct {
 	Err *jsonschema.ValidationError
 }
 
+// Error names the keyword, the location and the reason.
 func (e *SchemaError) Error() string {
 	return "schema keyword " + e.Keyword + " failed at " + pointerOrRoot(e.Pointer) + ": " +
 		localize(e.Err)

@@ -24,6 +24,7 @@ type SyntaxError struct {
 	Msg    string
 }
 
+// Error formats the message and the offset.
 func (e *SyntaxError) Error() string {
 	return e.Msg + " at offset " + strconv.Itoa(e.Offset)
 }
