@@ -52,7 +52,8 @@ type Finding struct {
 	// "timestamp-order" or "custom-prefix". Rules lists them all.
 	Rule string `json:"rule"`
 	// Severity is SeverityError for MUST rules and SeverityWarning for
-	// SHOULD rules; a Strict validator reports every finding as an error.
+	// SHOULD rules. A validator built WithStrict reports SHOULD findings as
+	// errors too. SeverityInfo marks a STIX 2.0 object.
 	Severity Severity `json:"severity"`
 	// Message states what is wrong and, where it helps, what to write instead.
 	Message string `json:"message"`
