@@ -2650,6 +2650,150 @@ func (v *ProcessAddInput) GetEmbedded() []bool { return v.Embedded }
 // GetUpsertOperations returns ProcessAddInput.UpsertOperations, and is useful for accessing the field via an interface.
 func (v *ProcessAddInput) GetUpsertOperations() []EditInput { return v.UpsertOperations }
 
+// PyctiCoreObjectsResponse is returned by PyctiCoreObjects on success.
+type PyctiCoreObjectsResponse struct {
+	StixCoreObjects PyctiCoreObjectsStixCoreObjectsStixCoreObjectConnection `json:"stixCoreObjects"`
+}
+
+// GetStixCoreObjects returns PyctiCoreObjectsResponse.StixCoreObjects, and is useful for accessing the field via an interface.
+func (v *PyctiCoreObjectsResponse) GetStixCoreObjects() PyctiCoreObjectsStixCoreObjectsStixCoreObjectConnection {
+	return v.StixCoreObjects
+}
+
+// PyctiCoreObjectsStixCoreObjectsStixCoreObjectConnection includes the requested fields of the GraphQL type StixCoreObjectConnection.
+type PyctiCoreObjectsStixCoreObjectsStixCoreObjectConnection struct {
+	Edges    []PyctiCoreObjectsStixCoreObjectsStixCoreObjectConnectionEdgesStixCoreObjectEdge `json:"edges"`
+	PageInfo PageInfo                                                                         `json:"pageInfo"`
+}
+
+// GetEdges returns PyctiCoreObjectsStixCoreObjectsStixCoreObjectConnection.Edges, and is useful for accessing the field via an interface.
+func (v *PyctiCoreObjectsStixCoreObjectsStixCoreObjectConnection) GetEdges() []PyctiCoreObjectsStixCoreObjectsStixCoreObjectConnectionEdgesStixCoreObjectEdge {
+	return v.Edges
+}
+
+// GetPageInfo returns PyctiCoreObjectsStixCoreObjectsStixCoreObjectConnection.PageInfo, and is useful for accessing the field via an interface.
+func (v *PyctiCoreObjectsStixCoreObjectsStixCoreObjectConnection) GetPageInfo() PageInfo {
+	return v.PageInfo
+}
+
+// PyctiCoreObjectsStixCoreObjectsStixCoreObjectConnectionEdgesStixCoreObjectEdge includes the requested fields of the GraphQL type StixCoreObjectEdge.
+type PyctiCoreObjectsStixCoreObjectsStixCoreObjectConnectionEdgesStixCoreObjectEdge struct {
+	Node json.RawMessage `json:"node"`
+}
+
+// GetNode returns PyctiCoreObjectsStixCoreObjectsStixCoreObjectConnectionEdgesStixCoreObjectEdge.Node, and is useful for accessing the field via an interface.
+func (v *PyctiCoreObjectsStixCoreObjectsStixCoreObjectConnectionEdgesStixCoreObjectEdge) GetNode() json.RawMessage {
+	return v.Node
+}
+
+// PyctiCoreRelationshipsResponse is returned by PyctiCoreRelationships on success.
+type PyctiCoreRelationshipsResponse struct {
+	StixCoreRelationships PyctiCoreRelationshipsStixCoreRelationshipsStixCoreRelationshipConnection `json:"stixCoreRelationships"`
+}
+
+// GetStixCoreRelationships returns PyctiCoreRelationshipsResponse.StixCoreRelationships, and is useful for accessing the field via an interface.
+func (v *PyctiCoreRelationshipsResponse) GetStixCoreRelationships() PyctiCoreRelationshipsStixCoreRelationshipsStixCoreRelationshipConnection {
+	return v.StixCoreRelationships
+}
+
+// PyctiCoreRelationshipsStixCoreRelationshipsStixCoreRelationshipConnection includes the requested fields of the GraphQL type StixCoreRelationshipConnection.
+type PyctiCoreRelationshipsStixCoreRelationshipsStixCoreRelationshipConnection struct {
+	Edges    []PyctiCoreRelationshipsStixCoreRelationshipsStixCoreRelationshipConnectionEdgesStixCoreRelationshipEdge `json:"edges"`
+	PageInfo PageInfo                                                                                                 `json:"pageInfo"`
+}
+
+// GetEdges returns PyctiCoreRelationshipsStixCoreRelationshipsStixCoreRelationshipConnection.Edges, and is useful for accessing the field via an interface.
+func (v *PyctiCoreRelationshipsStixCoreRelationshipsStixCoreRelationshipConnection) GetEdges() []PyctiCoreRelationshipsStixCoreRelationshipsStixCoreRelationshipConnectionEdgesStixCoreRelationshipEdge {
+	return v.Edges
+}
+
+// GetPageInfo returns PyctiCoreRelationshipsStixCoreRelationshipsStixCoreRelationshipConnection.PageInfo, and is useful for accessing the field via an interface.
+func (v *PyctiCoreRelationshipsStixCoreRelationshipsStixCoreRelationshipConnection) GetPageInfo() PageInfo {
+	return v.PageInfo
+}
+
+// PyctiCoreRelationshipsStixCoreRelationshipsStixCoreRelationshipConnectionEdgesStixCoreRelationshipEdge includes the requested fields of the GraphQL type StixCoreRelationshipEdge.
+type PyctiCoreRelationshipsStixCoreRelationshipsStixCoreRelationshipConnectionEdgesStixCoreRelationshipEdge struct {
+	Node json.RawMessage `json:"node"`
+}
+
+// GetNode returns PyctiCoreRelationshipsStixCoreRelationshipsStixCoreRelationshipConnectionEdgesStixCoreRelationshipEdge.Node, and is useful for accessing the field via an interface.
+func (v *PyctiCoreRelationshipsStixCoreRelationshipsStixCoreRelationshipConnectionEdgesStixCoreRelationshipEdge) GetNode() json.RawMessage {
+	return v.Node
+}
+
+// PyctiNestedRefRelationshipsResponse is returned by PyctiNestedRefRelationships on success.
+type PyctiNestedRefRelationshipsResponse struct {
+	StixNestedRefRelationships PyctiNestedRefRelationshipsStixNestedRefRelationshipsStixRefRelationshipConnection `json:"stixNestedRefRelationships"`
+}
+
+// GetStixNestedRefRelationships returns PyctiNestedRefRelationshipsResponse.StixNestedRefRelationships, and is useful for accessing the field via an interface.
+func (v *PyctiNestedRefRelationshipsResponse) GetStixNestedRefRelationships() PyctiNestedRefRelationshipsStixNestedRefRelationshipsStixRefRelationshipConnection {
+	return v.StixNestedRefRelationships
+}
+
+// PyctiNestedRefRelationshipsStixNestedRefRelationshipsStixRefRelationshipConnection includes the requested fields of the GraphQL type StixRefRelationshipConnection.
+type PyctiNestedRefRelationshipsStixNestedRefRelationshipsStixRefRelationshipConnection struct {
+	Edges    []PyctiNestedRefRelationshipsStixNestedRefRelationshipsStixRefRelationshipConnectionEdgesStixRefRelationshipEdge `json:"edges"`
+	PageInfo PageInfo                                                                                                         `json:"pageInfo"`
+}
+
+// GetEdges returns PyctiNestedRefRelationshipsStixNestedRefRelationshipsStixRefRelationshipConnection.Edges, and is useful for accessing the field via an interface.
+func (v *PyctiNestedRefRelationshipsStixNestedRefRelationshipsStixRefRelationshipConnection) GetEdges() []PyctiNestedRefRelationshipsStixNestedRefRelationshipsStixRefRelationshipConnectionEdgesStixRefRelationshipEdge {
+	return v.Edges
+}
+
+// GetPageInfo returns PyctiNestedRefRelationshipsStixNestedRefRelationshipsStixRefRelationshipConnection.PageInfo, and is useful for accessing the field via an interface.
+func (v *PyctiNestedRefRelationshipsStixNestedRefRelationshipsStixRefRelationshipConnection) GetPageInfo() PageInfo {
+	return v.PageInfo
+}
+
+// PyctiNestedRefRelationshipsStixNestedRefRelationshipsStixRefRelationshipConnectionEdgesStixRefRelationshipEdge includes the requested fields of the GraphQL type StixRefRelationshipEdge.
+type PyctiNestedRefRelationshipsStixNestedRefRelationshipsStixRefRelationshipConnectionEdgesStixRefRelationshipEdge struct {
+	Node json.RawMessage `json:"node"`
+}
+
+// GetNode returns PyctiNestedRefRelationshipsStixNestedRefRelationshipsStixRefRelationshipConnectionEdgesStixRefRelationshipEdge.Node, and is useful for accessing the field via an interface.
+func (v *PyctiNestedRefRelationshipsStixNestedRefRelationshipsStixRefRelationshipConnectionEdgesStixRefRelationshipEdge) GetNode() json.RawMessage {
+	return v.Node
+}
+
+// PyctiSightingRelationshipsResponse is returned by PyctiSightingRelationships on success.
+type PyctiSightingRelationshipsResponse struct {
+	StixSightingRelationships PyctiSightingRelationshipsStixSightingRelationshipsStixSightingRelationshipConnection `json:"stixSightingRelationships"`
+}
+
+// GetStixSightingRelationships returns PyctiSightingRelationshipsResponse.StixSightingRelationships, and is useful for accessing the field via an interface.
+func (v *PyctiSightingRelationshipsResponse) GetStixSightingRelationships() PyctiSightingRelationshipsStixSightingRelationshipsStixSightingRelationshipConnection {
+	return v.StixSightingRelationships
+}
+
+// PyctiSightingRelationshipsStixSightingRelationshipsStixSightingRelationshipConnection includes the requested fields of the GraphQL type StixSightingRelationshipConnection.
+type PyctiSightingRelationshipsStixSightingRelationshipsStixSightingRelationshipConnection struct {
+	Edges    []PyctiSightingRelationshipsStixSightingRelationshipsStixSightingRelationshipConnectionEdgesStixSightingRelationshipsEdge `json:"edges"`
+	PageInfo PageInfo                                                                                                                  `json:"pageInfo"`
+}
+
+// GetEdges returns PyctiSightingRelationshipsStixSightingRelationshipsStixSightingRelationshipConnection.Edges, and is useful for accessing the field via an interface.
+func (v *PyctiSightingRelationshipsStixSightingRelationshipsStixSightingRelationshipConnection) GetEdges() []PyctiSightingRelationshipsStixSightingRelationshipsStixSightingRelationshipConnectionEdgesStixSightingRelationshipsEdge {
+	return v.Edges
+}
+
+// GetPageInfo returns PyctiSightingRelationshipsStixSightingRelationshipsStixSightingRelationshipConnection.PageInfo, and is useful for accessing the field via an interface.
+func (v *PyctiSightingRelationshipsStixSightingRelationshipsStixSightingRelationshipConnection) GetPageInfo() PageInfo {
+	return v.PageInfo
+}
+
+// PyctiSightingRelationshipsStixSightingRelationshipsStixSightingRelationshipConnectionEdgesStixSightingRelationshipsEdge includes the requested fields of the GraphQL type StixSightingRelationshipsEdge.
+type PyctiSightingRelationshipsStixSightingRelationshipsStixSightingRelationshipConnectionEdgesStixSightingRelationshipsEdge struct {
+	Node json.RawMessage `json:"node"`
+}
+
+// GetNode returns PyctiSightingRelationshipsStixSightingRelationshipsStixSightingRelationshipConnectionEdgesStixSightingRelationshipsEdge.Node, and is useful for accessing the field via an interface.
+func (v *PyctiSightingRelationshipsStixSightingRelationshipsStixSightingRelationshipConnectionEdgesStixSightingRelationshipsEdge) GetNode() json.RawMessage {
+	return v.Node
+}
+
 // RefRelationshipNode includes the requested fields of the GraphQL type StixRefRelationship.
 type RefRelationshipNode struct {
 	Id                string   `json:"id"`
@@ -5373,6 +5517,140 @@ func (v *__PingConnectorLegacyInput) GetId() string { return v.Id }
 // GetState returns __PingConnectorLegacyInput.State, and is useful for accessing the field via an interface.
 func (v *__PingConnectorLegacyInput) GetState() string { return v.State }
 
+// __PyctiCoreObjectsInput is used internally by genqlient
+type __PyctiCoreObjectsInput struct {
+	First       int                     `json:"first,omitempty"`
+	After       string                  `json:"after,omitempty"`
+	Filters     json.RawMessage         `json:"filters,omitempty"`
+	Search      string                  `json:"search,omitempty"`
+	Types       []string                `json:"types,omitempty"`
+	OrderBy     StixCoreObjectsOrdering `json:"orderBy,omitempty"`
+	OrderMode   OrderingMode            `json:"orderMode,omitempty"`
+	WithFiles   bool                    `json:"withFiles"`
+	LegacyFiles bool                    `json:"legacyFiles"`
+}
+
+// GetFirst returns __PyctiCoreObjectsInput.First, and is useful for accessing the field via an interface.
+func (v *__PyctiCoreObjectsInput) GetFirst() int { return v.First }
+
+// GetAfter returns __PyctiCoreObjectsInput.After, and is useful for accessing the field via an interface.
+func (v *__PyctiCoreObjectsInput) GetAfter() string { return v.After }
+
+// GetFilters returns __PyctiCoreObjectsInput.Filters, and is useful for accessing the field via an interface.
+func (v *__PyctiCoreObjectsInput) GetFilters() json.RawMessage { return v.Filters }
+
+// GetSearch returns __PyctiCoreObjectsInput.Search, and is useful for accessing the field via an interface.
+func (v *__PyctiCoreObjectsInput) GetSearch() string { return v.Search }
+
+// GetTypes returns __PyctiCoreObjectsInput.Types, and is useful for accessing the field via an interface.
+func (v *__PyctiCoreObjectsInput) GetTypes() []string { return v.Types }
+
+// GetOrderBy returns __PyctiCoreObjectsInput.OrderBy, and is useful for accessing the field via an interface.
+func (v *__PyctiCoreObjectsInput) GetOrderBy() StixCoreObjectsOrdering { return v.OrderBy }
+
+// GetOrderMode returns __PyctiCoreObjectsInput.OrderMode, and is useful for accessing the field via an interface.
+func (v *__PyctiCoreObjectsInput) GetOrderMode() OrderingMode { return v.OrderMode }
+
+// GetWithFiles returns __PyctiCoreObjectsInput.WithFiles, and is useful for accessing the field via an interface.
+func (v *__PyctiCoreObjectsInput) GetWithFiles() bool { return v.WithFiles }
+
+// GetLegacyFiles returns __PyctiCoreObjectsInput.LegacyFiles, and is useful for accessing the field via an interface.
+func (v *__PyctiCoreObjectsInput) GetLegacyFiles() bool { return v.LegacyFiles }
+
+// __PyctiCoreRelationshipsInput is used internally by genqlient
+type __PyctiCoreRelationshipsInput struct {
+	First       int                           `json:"first,omitempty"`
+	After       string                        `json:"after,omitempty"`
+	Filters     json.RawMessage               `json:"filters,omitempty"`
+	Search      string                        `json:"search,omitempty"`
+	FromOrToId  []string                      `json:"fromOrToId,omitempty"`
+	OrderBy     StixCoreRelationshipsOrdering `json:"orderBy,omitempty"`
+	OrderMode   OrderingMode                  `json:"orderMode,omitempty"`
+	WithFiles   bool                          `json:"withFiles"`
+	LegacyFiles bool                          `json:"legacyFiles"`
+}
+
+// GetFirst returns __PyctiCoreRelationshipsInput.First, and is useful for accessing the field via an interface.
+func (v *__PyctiCoreRelationshipsInput) GetFirst() int { return v.First }
+
+// GetAfter returns __PyctiCoreRelationshipsInput.After, and is useful for accessing the field via an interface.
+func (v *__PyctiCoreRelationshipsInput) GetAfter() string { return v.After }
+
+// GetFilters returns __PyctiCoreRelationshipsInput.Filters, and is useful for accessing the field via an interface.
+func (v *__PyctiCoreRelationshipsInput) GetFilters() json.RawMessage { return v.Filters }
+
+// GetSearch returns __PyctiCoreRelationshipsInput.Search, and is useful for accessing the field via an interface.
+func (v *__PyctiCoreRelationshipsInput) GetSearch() string { return v.Search }
+
+// GetFromOrToId returns __PyctiCoreRelationshipsInput.FromOrToId, and is useful for accessing the field via an interface.
+func (v *__PyctiCoreRelationshipsInput) GetFromOrToId() []string { return v.FromOrToId }
+
+// GetOrderBy returns __PyctiCoreRelationshipsInput.OrderBy, and is useful for accessing the field via an interface.
+func (v *__PyctiCoreRelationshipsInput) GetOrderBy() StixCoreRelationshipsOrdering { return v.OrderBy }
+
+// GetOrderMode returns __PyctiCoreRelationshipsInput.OrderMode, and is useful for accessing the field via an interface.
+func (v *__PyctiCoreRelationshipsInput) GetOrderMode() OrderingMode { return v.OrderMode }
+
+// GetWithFiles returns __PyctiCoreRelationshipsInput.WithFiles, and is useful for accessing the field via an interface.
+func (v *__PyctiCoreRelationshipsInput) GetWithFiles() bool { return v.WithFiles }
+
+// GetLegacyFiles returns __PyctiCoreRelationshipsInput.LegacyFiles, and is useful for accessing the field via an interface.
+func (v *__PyctiCoreRelationshipsInput) GetLegacyFiles() bool { return v.LegacyFiles }
+
+// __PyctiNestedRefRelationshipsInput is used internally by genqlient
+type __PyctiNestedRefRelationshipsInput struct {
+	First   int             `json:"first,omitempty"`
+	After   string          `json:"after,omitempty"`
+	Filters json.RawMessage `json:"filters,omitempty"`
+	FromId  string          `json:"fromId,omitempty"`
+}
+
+// GetFirst returns __PyctiNestedRefRelationshipsInput.First, and is useful for accessing the field via an interface.
+func (v *__PyctiNestedRefRelationshipsInput) GetFirst() int { return v.First }
+
+// GetAfter returns __PyctiNestedRefRelationshipsInput.After, and is useful for accessing the field via an interface.
+func (v *__PyctiNestedRefRelationshipsInput) GetAfter() string { return v.After }
+
+// GetFilters returns __PyctiNestedRefRelationshipsInput.Filters, and is useful for accessing the field via an interface.
+func (v *__PyctiNestedRefRelationshipsInput) GetFilters() json.RawMessage { return v.Filters }
+
+// GetFromId returns __PyctiNestedRefRelationshipsInput.FromId, and is useful for accessing the field via an interface.
+func (v *__PyctiNestedRefRelationshipsInput) GetFromId() string { return v.FromId }
+
+// __PyctiSightingRelationshipsInput is used internally by genqlient
+type __PyctiSightingRelationshipsInput struct {
+	First      int                               `json:"first,omitempty"`
+	After      string                            `json:"after,omitempty"`
+	Filters    json.RawMessage                   `json:"filters,omitempty"`
+	Search     string                            `json:"search,omitempty"`
+	FromOrToId string                            `json:"fromOrToId,omitempty"`
+	OrderBy    StixSightingRelationshipsOrdering `json:"orderBy,omitempty"`
+	OrderMode  OrderingMode                      `json:"orderMode,omitempty"`
+}
+
+// GetFirst returns __PyctiSightingRelationshipsInput.First, and is useful for accessing the field via an interface.
+func (v *__PyctiSightingRelationshipsInput) GetFirst() int { return v.First }
+
+// GetAfter returns __PyctiSightingRelationshipsInput.After, and is useful for accessing the field via an interface.
+func (v *__PyctiSightingRelationshipsInput) GetAfter() string { return v.After }
+
+// GetFilters returns __PyctiSightingRelationshipsInput.Filters, and is useful for accessing the field via an interface.
+func (v *__PyctiSightingRelationshipsInput) GetFilters() json.RawMessage { return v.Filters }
+
+// GetSearch returns __PyctiSightingRelationshipsInput.Search, and is useful for accessing the field via an interface.
+func (v *__PyctiSightingRelationshipsInput) GetSearch() string { return v.Search }
+
+// GetFromOrToId returns __PyctiSightingRelationshipsInput.FromOrToId, and is useful for accessing the field via an interface.
+func (v *__PyctiSightingRelationshipsInput) GetFromOrToId() string { return v.FromOrToId }
+
+// GetOrderBy returns __PyctiSightingRelationshipsInput.OrderBy, and is useful for accessing the field via an interface.
+func (v *__PyctiSightingRelationshipsInput) GetOrderBy() StixSightingRelationshipsOrdering {
+	return v.OrderBy
+}
+
+// GetOrderMode returns __PyctiSightingRelationshipsInput.OrderMode, and is useful for accessing the field via an interface.
+func (v *__PyctiSightingRelationshipsInput) GetOrderMode() OrderingMode { return v.OrderMode }
+
 // __RegisterConnectorInput is used internally by genqlient
 type __RegisterConnectorInput struct {
 	Input json.RawMessage `json:"input"`
@@ -7838,6 +8116,1728 @@ func PingConnectorLegacy(
 	}
 
 	data_ = &PingConnectorLegacyResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by PyctiCoreObjects.
+const PyctiCoreObjects_Operation = `
+query PyctiCoreObjects ($first: Int, $after: ID, $filters: FilterGroup, $search: String, $types: [String], $orderBy: StixCoreObjectsOrdering, $orderMode: OrderingMode, $withFiles: Boolean!, $legacyFiles: Boolean!) {
+	stixCoreObjects(first: $first, after: $after, filters: $filters, search: $search, types: $types, orderBy: $orderBy, orderMode: $orderMode) {
+		edges {
+			node {
+				__typename
+				... PyctiBase
+				... PyctiAttackPattern
+				... PyctiCampaign
+				... PyctiCaseIncident
+				... PyctiCaseRfi
+				... PyctiCaseRft
+				... PyctiChannel
+				... PyctiCourseOfAction
+				... PyctiDataComponent
+				... PyctiDataSource
+				... PyctiEvent
+				... PyctiFeedback
+				... PyctiGrouping
+				... PyctiIdentity
+				... PyctiIncident
+				... PyctiIndicator
+				... PyctiInfrastructure
+				... PyctiIntrusionSet
+				... PyctiLanguage
+				... PyctiLocation
+				... PyctiMalware
+				... PyctiMalwareAnalysis
+				... PyctiNarrative
+				... PyctiNote
+				... PyctiObservedData
+				... PyctiOpinion
+				... PyctiReport
+				... PyctiSecurityCoverage
+				... PyctiTask
+				... PyctiThreatActorGroup
+				... PyctiThreatActorIndividual
+				... PyctiTool
+				... PyctiVulnerability
+				... PyctiObservable
+			}
+		}
+		pageInfo {
+			endCursor
+			hasNextPage
+			globalCount
+		}
+	}
+}
+fragment PyctiBase on StixObject {
+	id
+	standard_id
+	entity_type
+	parent_types
+	spec_version
+	created_at
+	updated_at
+}
+fragment PyctiAttackPattern on AttackPattern {
+	... PyctiStatus
+	... PyctiAuthor
+	... PyctiOrganizations
+	... PyctiMarkings
+	... PyctiLabels
+	... PyctiExternalReferences
+	... PyctiSDO
+	name
+	description
+	aliases
+	x_mitre_platforms
+	x_mitre_permissions_required
+	x_mitre_detection
+	x_mitre_id
+	killChainPhases {
+		... PyctiKillChainPhase
+	}
+	... PyctiFiles
+}
+fragment PyctiCampaign on Campaign {
+	... PyctiStatus
+	... PyctiAuthor
+	... PyctiOrganizations
+	... PyctiMarkings
+	... PyctiLabels
+	... PyctiExternalReferences
+	... PyctiSDO
+	name
+	description
+	aliases
+	first_seen
+	last_seen
+	objective
+	... PyctiFiles
+}
+fragment PyctiCaseIncident on CaseIncident {
+	... PyctiStatus
+	... PyctiAuthor
+	... PyctiOrganizations
+	... PyctiMarkings
+	... PyctiLabels
+	... PyctiExternalReferences
+	... PyctiSDO
+	objects(all: true) {
+		... PyctiMember
+	}
+	name
+	description
+	rating
+	severity
+	priority
+	response_types
+	... PyctiFiles
+}
+fragment PyctiCaseRfi on CaseRfi {
+	... PyctiStatus
+	... PyctiAuthor
+	... PyctiOrganizations
+	... PyctiMarkings
+	... PyctiLabels
+	... PyctiExternalReferences
+	... PyctiSDO
+	objects(all: true) {
+		... PyctiMember
+	}
+	name
+	description
+	information_types
+	severity
+	priority
+	... PyctiFiles
+}
+fragment PyctiCaseRft on CaseRft {
+	... PyctiStatus
+	... PyctiAuthor
+	... PyctiOrganizations
+	... PyctiMarkings
+	... PyctiLabels
+	... PyctiExternalReferences
+	... PyctiSDO
+	objects(all: true) {
+		... PyctiMember
+	}
+	name
+	description
+	takedown_types
+	severity
+	priority
+	... PyctiFiles
+}
+fragment PyctiChannel on Channel {
+	... PyctiAuthor
+	... PyctiOrganizations
+	... PyctiMarkings
+	... PyctiLabels
+	... PyctiExternalReferences
+	... PyctiSDO
+	name
+	description
+	aliases
+	channel_types
+	... PyctiFiles
+}
+fragment PyctiCourseOfAction on CourseOfAction {
+	... PyctiStatus
+	... PyctiAuthor
+	... PyctiOrganizations
+	... PyctiMarkings
+	... PyctiLabels
+	... PyctiExternalReferences
+	... PyctiSDO
+	name
+	description
+	x_opencti_aliases
+	x_mitre_id
+	... PyctiFiles
+}
+fragment PyctiDataComponent on DataComponent {
+	... PyctiStatus
+	... PyctiAuthor
+	... PyctiOrganizations
+	... PyctiMarkings
+	... PyctiLabels
+	... PyctiExternalReferences
+	... PyctiSDO
+	name
+	description
+	aliases
+	dataSource {
+		... PyctiBase
+		... PyctiSDO
+		name
+		description
+		aliases
+		x_mitre_platforms
+		collection_layers
+	}
+	... PyctiFiles
+}
+fragment PyctiDataSource on DataSource {
+	... PyctiStatus
+	... PyctiAuthor
+	... PyctiOrganizations
+	... PyctiMarkings
+	... PyctiLabels
+	... PyctiExternalReferences
+	... PyctiSDO
+	name
+	description
+	aliases
+	x_mitre_platforms
+	collection_layers
+	... PyctiFiles
+}
+fragment PyctiEvent on Event {
+	... PyctiStatus
+	... PyctiAuthor
+	... PyctiOrganizations
+	... PyctiMarkings
+	... PyctiLabels
+	... PyctiExternalReferences
+	... PyctiSDO
+	name
+	description
+	aliases
+	event_types
+	start_time
+	stop_time
+	x_opencti_score
+	... PyctiFiles
+}
+fragment PyctiFeedback on Feedback {
+	... PyctiStatus
+	... PyctiAuthor
+	... PyctiMarkings
+	... PyctiLabels
+	... PyctiExternalReferences
+	... PyctiSDO
+	objects(all: true) {
+		... PyctiMember
+	}
+	name
+	description
+	rating
+	... PyctiFiles
+}
+fragment PyctiGrouping on Grouping {
+	... PyctiStatus
+	... PyctiAuthor
+	... PyctiOrganizations
+	... PyctiMarkings
+	... PyctiLabels
+	... PyctiExternalReferences
+	... PyctiSDO
+	objects(all: true) {
+		... PyctiMember
+	}
+	name
+	description
+	context
+	x_opencti_aliases
+	... PyctiFiles
+}
+fragment PyctiIdentity on Identity {
+	... PyctiStatus
+	... PyctiAuthorOfIdentity
+	... PyctiMarkings
+	... PyctiOrganizations
+	... PyctiLabels
+	... PyctiExternalReferences
+	... PyctiSDO
+	identity_class
+	name
+	description
+	x_opencti_aliases
+	x_opencti_reliability
+	contact_information
+	... on Individual {
+		x_opencti_firstname
+		x_opencti_lastname
+	}
+	... on Organization {
+		x_opencti_organization_type
+		x_opencti_score
+	}
+	... on SecurityPlatform {
+		security_platform_type
+	}
+	... PyctiFiles
+}
+fragment PyctiIncident on Incident {
+	... PyctiStatus
+	... PyctiAuthor
+	... PyctiOrganizations
+	... PyctiMarkings
+	... PyctiLabels
+	... PyctiExternalReferences
+	... PyctiSDO
+	name
+	description
+	aliases
+	first_seen
+	last_seen
+	objective
+	incident_type
+	severity
+	source
+	x_opencti_score
+	... PyctiFiles
+}
+fragment PyctiIndicator on Indicator {
+	... PyctiAuthor
+	... PyctiOrganizations
+	... PyctiMarkings
+	... PyctiLabels
+	... PyctiExternalReferences
+	... PyctiSDO
+	pattern_type
+	pattern_version
+	pattern
+	name
+	description
+	indicator_types
+	valid_from
+	valid_until
+	x_opencti_score
+	x_opencti_detection
+	x_opencti_main_observable_type
+	x_opencti_observable_values {
+		type
+		value
+		hashes {
+			algorithm
+			hash
+		}
+	}
+	x_mitre_platforms__indicator: x_mitre_platforms
+	killChainPhases {
+		... PyctiKillChainPhase
+	}
+	... PyctiFiles
+}
+fragment PyctiInfrastructure on Infrastructure {
+	... PyctiStatus
+	... PyctiAuthor
+	... PyctiOrganizations
+	... PyctiMarkings
+	... PyctiLabels
+	... PyctiExternalReferences
+	... PyctiSDO
+	name
+	description
+	infrastructure_types
+	first_seen
+	last_seen
+	killChainPhases {
+		... PyctiKillChainPhase
+	}
+	... PyctiFiles
+}
+fragment PyctiIntrusionSet on IntrusionSet {
+	... PyctiStatus
+	... PyctiAuthor
+	... PyctiOrganizations
+	... PyctiMarkings
+	... PyctiLabels
+	... PyctiExternalReferences
+	... PyctiSDO
+	name
+	description
+	aliases
+	first_seen
+	last_seen
+	goals
+	resource_level
+	primary_motivation
+	secondary_motivations
+	x_opencti_score
+	... PyctiFiles
+}
+fragment PyctiLanguage on Language {
+	... PyctiStatus
+	... PyctiAuthor
+	... PyctiOrganizations
+	... PyctiMarkings
+	... PyctiLabels
+	... PyctiExternalReferencesLegacy
+	... PyctiSDO
+	name
+	aliases
+	... PyctiFilesLegacy
+}
+fragment PyctiLocation on Location {
+	... PyctiStatus
+	... PyctiAuthor
+	... PyctiMarkings
+	... PyctiOrganizations
+	... PyctiLabels
+	... PyctiExternalReferences
+	... PyctiSDO
+	name
+	description
+	latitude
+	longitude
+	precision
+	x_opencti_aliases
+	... PyctiFiles
+}
+fragment PyctiMalware on Malware {
+	... PyctiStatus
+	... PyctiAuthor
+	... PyctiOrganizations
+	... PyctiMarkings
+	... PyctiLabels
+	... PyctiExternalReferences
+	... PyctiSDO
+	name
+	description
+	aliases
+	malware_types
+	is_family
+	first_seen
+	last_seen
+	architecture_execution_envs
+	implementation_languages
+	capabilities
+	killChainPhases {
+		... PyctiKillChainPhase
+	}
+	samples {
+		__typename
+		id
+	}
+	x_opencti_score
+	... PyctiFiles
+}
+fragment PyctiMalwareAnalysis on MalwareAnalysis {
+	... PyctiStatus
+	... PyctiAuthor
+	... PyctiOrganizations
+	... PyctiMarkings
+	... PyctiLabels
+	... PyctiExternalReferences
+	... PyctiSDO
+	product
+	result_name
+	result
+	submitted
+	analysis_started
+	analysis_ended
+	version
+	configuration_version
+	analysis_engine_version
+	analysis_definition_version
+	modules
+	... PyctiFiles
+}
+fragment PyctiNarrative on Narrative {
+	... PyctiStatus
+	... PyctiAuthor
+	... PyctiOrganizations
+	... PyctiMarkings
+	... PyctiLabels
+	... PyctiExternalReferences
+	... PyctiSDO
+	name
+	description
+	aliases
+	narrative_types
+	... PyctiFiles
+}
+fragment PyctiNote on Note {
+	... PyctiStatus
+	... PyctiAuthor
+	... PyctiOrganizations
+	... PyctiMarkings
+	... PyctiLabels
+	... PyctiExternalReferences
+	... PyctiSDO
+	objects(all: true) {
+		... PyctiMember
+	}
+	attribute_abstract
+	content__note: content
+	authors
+	note_types
+	likelihood
+	... PyctiFiles
+}
+fragment PyctiObservedData on ObservedData {
+	... PyctiStatus
+	... PyctiAuthor
+	... PyctiOrganizations
+	... PyctiMarkings
+	... PyctiLabels
+	... PyctiExternalReferences
+	... PyctiSDO
+	objects(all: true) {
+		... PyctiMember
+	}
+	first_observed
+	last_observed
+	number_observed
+	... PyctiFiles
+}
+fragment PyctiOpinion on Opinion {
+	... PyctiStatus
+	... PyctiAuthor
+	... PyctiOrganizations
+	... PyctiMarkings
+	... PyctiLabels
+	... PyctiExternalReferencesLegacy
+	... PyctiSDO
+	objects(all: true) {
+		... PyctiMember
+	}
+	explanation
+	authors
+	opinion
+	... PyctiFilesLegacy
+}
+fragment PyctiReport on Report {
+	... PyctiStatus
+	... PyctiAuthorReliable
+	... PyctiOrganizations
+	... PyctiMarkings
+	... PyctiLabels
+	... PyctiExternalReferences
+	... PyctiSDO
+	objects(all: true) {
+		... PyctiMember
+	}
+	x_opencti_reliability
+	name
+	description
+	content
+	report_types
+	published
+	... PyctiFiles
+}
+fragment PyctiSecurityCoverage on SecurityCoverage {
+	... PyctiMarkings
+	external_uri
+	objectCovered {
+		__typename
+		... on StixCoreObject {
+			id
+		}
+	}
+}
+fragment PyctiTask on Task {
+	... PyctiStatus
+	... PyctiAuthor
+	... PyctiMarkings
+	... PyctiLabels
+	... PyctiExternalReferencesLegacy
+	... PyctiSDO
+	objects(all: true) {
+		... PyctiMember
+	}
+	name
+	description
+	due_date
+	... PyctiFilesLegacy
+}
+fragment PyctiThreatActorGroup on ThreatActorGroup {
+	... PyctiStatus
+	... PyctiAuthor
+	... PyctiOrganizations
+	... PyctiMarkings
+	... PyctiLabels
+	... PyctiExternalReferencesLegacy
+	... PyctiSDO
+	name
+	description
+	aliases
+	threat_actor_types
+	first_seen
+	last_seen
+	roles
+	goals
+	sophistication
+	resource_level
+	primary_motivation
+	secondary_motivations
+	personal_motivations
+	x_opencti_score
+	... PyctiFilesLegacy
+}
+fragment PyctiThreatActorIndividual on ThreatActorIndividual {
+	... PyctiStatus
+	... PyctiAuthor
+	... PyctiOrganizations
+	... PyctiMarkings
+	... PyctiLabels
+	... PyctiExternalReferencesLegacy
+	... PyctiSDO
+	name
+	description
+	aliases
+	threat_actor_types
+	first_seen
+	last_seen
+	roles
+	goals
+	sophistication
+	resource_level
+	primary_motivation
+	secondary_motivations
+	personal_motivations
+	... PyctiFilesLegacy
+}
+fragment PyctiTool on Tool {
+	... PyctiStatus
+	... PyctiAuthor
+	... PyctiOrganizations
+	... PyctiMarkings
+	... PyctiLabels
+	... PyctiExternalReferencesLegacy
+	... PyctiSDO
+	name
+	description
+	aliases
+	tool_types
+	tool_version
+	killChainPhases {
+		... PyctiKillChainPhase
+	}
+	... PyctiFilesLegacy
+}
+fragment PyctiVulnerability on Vulnerability {
+	... PyctiStatus
+	... PyctiAuthor
+	... PyctiOrganizations
+	... PyctiMarkings
+	... PyctiLabels
+	... PyctiExternalReferencesLegacy
+	... PyctiSDO
+	name
+	description
+	x_opencti_aliases
+	x_opencti_first_seen_active
+	x_opencti_score
+	x_opencti_cwe
+	x_opencti_cisa_kev
+	x_opencti_epss_score
+	x_opencti_epss_percentile
+	x_opencti_cvss_vector_string
+	x_opencti_cvss_base_score
+	x_opencti_cvss_base_severity
+	x_opencti_cvss_attack_vector
+	x_opencti_cvss_attack_complexity
+	x_opencti_cvss_privileges_required
+	x_opencti_cvss_user_interaction
+	x_opencti_cvss_scope
+	x_opencti_cvss_confidentiality_impact
+	x_opencti_cvss_integrity_impact
+	x_opencti_cvss_availability_impact
+	x_opencti_cvss_exploit_code_maturity
+	x_opencti_cvss_remediation_level
+	x_opencti_cvss_report_confidence
+	x_opencti_cvss_temporal_score
+	x_opencti_cvss_v2_vector_string
+	x_opencti_cvss_v2_base_score
+	x_opencti_cvss_v2_access_vector
+	x_opencti_cvss_v2_access_complexity
+	x_opencti_cvss_v2_authentication
+	x_opencti_cvss_v2_confidentiality_impact
+	x_opencti_cvss_v2_integrity_impact
+	x_opencti_cvss_v2_availability_impact
+	x_opencti_cvss_v2_exploitability
+	x_opencti_cvss_v2_remediation_level
+	x_opencti_cvss_v2_report_confidence
+	x_opencti_cvss_v2_temporal_score
+	x_opencti_cvss_v4_vector_string
+	x_opencti_cvss_v4_base_score
+	x_opencti_cvss_v4_base_severity
+	x_opencti_cvss_v4_attack_vector
+	x_opencti_cvss_v4_attack_complexity
+	x_opencti_cvss_v4_attack_requirements
+	x_opencti_cvss_v4_privileges_required
+	x_opencti_cvss_v4_user_interaction
+	x_opencti_cvss_v4_confidentiality_impact_v
+	x_opencti_cvss_v4_confidentiality_impact_s
+	x_opencti_cvss_v4_integrity_impact_v
+	x_opencti_cvss_v4_integrity_impact_s
+	x_opencti_cvss_v4_availability_impact_v
+	x_opencti_cvss_v4_availability_impact_s
+	x_opencti_cvss_v4_exploit_maturity
+	... PyctiFilesLegacy
+}
+fragment PyctiObservable on StixCyberObservable {
+	... PyctiOrganizations
+	... PyctiAuthor
+	... PyctiMarkings
+	... PyctiLabels
+	... PyctiExternalReferences
+	observable_value
+	x_opencti_description
+	x_opencti_score
+	... on AutonomousSystem {
+		number
+		name__observable: name
+		rir
+	}
+	... on Directory {
+		path
+		path_enc
+		ctime
+		mtime
+		atime
+	}
+	... on DomainName {
+		value
+	}
+	... on IPv4Addr {
+		value
+	}
+	... on IPv6Addr {
+		value
+	}
+	... on MacAddr {
+		value
+	}
+	... on Url {
+		value
+	}
+	... on Hostname {
+		value
+	}
+	... on Text {
+		value
+	}
+	... on UserAgent {
+		value
+	}
+	... on CryptographicKey {
+		value
+	}
+	... on CryptocurrencyWallet {
+		value
+	}
+	... on PhoneNumber {
+		value
+	}
+	... on TrackingNumber {
+		value
+	}
+	... on Credential {
+		value
+	}
+	... on EmailAddr {
+		value
+		display_name
+	}
+	... on EmailMessage {
+		is_multipart
+		attribute_date
+		content_type
+		message_id
+		subject
+		received_lines
+		body
+	}
+	... on Artifact {
+		mime_type
+		payload_bin
+		url
+		encryption_algorithm
+		decryption_key
+		hashes {
+			algorithm
+			hash
+		}
+		... PyctiFilesLegacy
+	}
+	... on StixFile {
+		extensions
+		size
+		name__observable: name
+		name_enc
+		magic_number_hex
+		mime_type
+		ctime
+		mtime
+		atime
+		x_opencti_additional_names
+		hashes {
+			algorithm
+			hash
+		}
+	}
+	... on X509Certificate {
+		is_self_signed
+		version
+		serial_number
+		signature_algorithm
+		issuer
+		subject
+		subject_public_key_algorithm
+		subject_public_key_modulus
+		subject_public_key_exponent
+		validity_not_before
+		validity_not_after
+		hashes {
+			algorithm
+			hash
+		}
+		basic_constraints
+		name_constraints
+		policy_constraints
+		key_usage
+		extended_key_usage
+		subject_key_identifier
+		authority_key_identifier
+		subject_alternative_name
+		issuer_alternative_name
+		subject_directory_attributes
+		crl_distribution_points
+		inhibit_any_policy
+		private_key_usage_period_not_before
+		private_key_usage_period_not_after
+		certificate_policies
+		policy_mappings
+	}
+	... on SSHKey {
+		key_type
+		public_key
+		fingerprint_sha256
+		fingerprint_md5
+		key_length
+		expiration_date
+		comment
+		created
+	}
+	... on Mutex {
+		name__observable: name
+	}
+	... on NetworkTraffic {
+		extensions
+		start
+		end
+		is_active
+		src_port
+		dst_port
+		protocols
+		src_byte_count
+		dst_byte_count
+		src_packets
+		dst_packets
+	}
+	... on Process {
+		extensions
+		is_hidden
+		pid
+		created_time
+		cwd
+		command_line
+		environment_variables
+	}
+	... on Software {
+		name__observable: name
+		cpe
+		swid
+		languages
+		vendor
+		version
+		x_opencti_product
+	}
+	... on UserAccount {
+		extensions
+		user_id
+		credential
+		account_login
+		account_type
+		display_name
+		is_service_account
+		is_privileged
+		can_escalate_privs
+		is_disabled
+		account_created
+		account_expires
+		credential_last_changed
+		account_first_login
+		account_last_login
+	}
+	... on WindowsRegistryKey {
+		attribute_key
+		modified_time
+		number_of_subkeys
+	}
+	... on WindowsRegistryValueType {
+		name__observable: name
+		data
+		data_type
+	}
+	... on BankAccount {
+		iban
+		bic
+		account_number
+	}
+	... on PaymentCard {
+		card_number
+		expiration_date
+		cvv
+		holder_name
+	}
+	... on Persona {
+		persona_name
+		persona_type
+	}
+	... on MediaContent {
+		title
+		content__observable: content
+		media_category
+		url
+		publication_date
+	}
+	... on AIPrompt {
+		value
+	}
+	... on IMEI {
+		value
+	}
+	... on ICCID {
+		value
+	}
+	... on IMSI {
+		value
+	}
+	... PyctiFiles
+}
+fragment PyctiStatus on StixDomainObject {
+	status {
+		id
+		template {
+			id
+			name
+			color
+		}
+	}
+}
+fragment PyctiAuthor on StixCoreObject {
+	createdBy {
+		__typename
+		... PyctiAuthorIdentity
+		... on Organization {
+			x_opencti_organization_type
+			x_opencti_reliability
+		}
+		... on Individual {
+			x_opencti_firstname
+			x_opencti_lastname
+		}
+	}
+}
+fragment PyctiOrganizations on StixCoreObject {
+	objectOrganization {
+		id
+		standard_id
+		name
+	}
+}
+fragment PyctiMarkings on StixCoreObject {
+	objectMarking {
+		... PyctiMarkingFields
+	}
+}
+fragment PyctiLabels on StixCoreObject {
+	objectLabel {
+		id
+		value
+		color
+	}
+}
+fragment PyctiExternalReferences on StixCoreObject {
+	externalReferences {
+		edges {
+			node {
+				... PyctiExternalReference
+				importFiles @include(if: $withFiles) {
+					edges {
+						node {
+							... PyctiFile
+						}
+					}
+				}
+			}
+		}
+	}
+}
+fragment PyctiSDO on StixDomainObject {
+	revoked
+	confidence
+	created
+	modified
+}
+fragment PyctiKillChainPhase on KillChainPhase {
+	id
+	standard_id
+	entity_type
+	kill_chain_name
+	phase_name
+	x_opencti_order
+	created
+	modified
+}
+fragment PyctiFiles on StixCoreObject {
+	importFiles @include(if: $withFiles) {
+		edges {
+			node {
+				... PyctiFile
+			}
+		}
+	}
+}
+fragment PyctiMember on StixObjectOrStixRelationshipRefConnection {
+	edges {
+		node {
+			__typename
+			... on BasicObject {
+				id
+				entity_type
+				parent_types
+			}
+			... on BasicRelationship {
+				id
+				entity_type
+				parent_types
+			}
+			... on StixObject {
+				standard_id
+			}
+			... on StixCoreRelationship {
+				standard_id
+			}
+			... on StixSightingRelationship {
+				standard_id
+			}
+		}
+	}
+}
+fragment PyctiAuthorOfIdentity on StixCoreObject {
+	createdBy {
+		__typename
+		... PyctiAuthorIdentity
+		x_opencti_reliability
+		... on Organization {
+			x_opencti_organization_type
+			x_opencti_score
+		}
+		... on Individual {
+			x_opencti_firstname
+			x_opencti_lastname
+		}
+		... on SecurityPlatform {
+			security_platform_type
+		}
+	}
+}
+fragment PyctiExternalReferencesLegacy on StixCoreObject {
+	externalReferences {
+		edges {
+			node {
+				... PyctiExternalReference
+				importFiles @include(if: $withFiles) {
+					edges {
+						node {
+							... PyctiFile
+						}
+					}
+				}
+				importFiles @include(if: $legacyFiles) {
+					edges {
+						node {
+							... PyctiFile
+						}
+					}
+				}
+			}
+		}
+	}
+}
+fragment PyctiFilesLegacy on StixCoreObject {
+	importFiles @include(if: $withFiles) {
+		edges {
+			node {
+				... PyctiFile
+			}
+		}
+	}
+	importFiles @include(if: $legacyFiles) {
+		edges {
+			node {
+				... PyctiFile
+			}
+		}
+	}
+}
+fragment PyctiAuthorReliable on StixCoreObject {
+	createdBy {
+		__typename
+		... PyctiAuthorIdentity
+		x_opencti_reliability
+		... on Organization {
+			x_opencti_organization_type
+		}
+		... on Individual {
+			x_opencti_firstname
+			x_opencti_lastname
+		}
+	}
+}
+fragment PyctiAuthorIdentity on Identity {
+	id
+	standard_id
+	entity_type
+	parent_types
+	spec_version
+	identity_class
+	name
+	description
+	roles
+	contact_information
+	x_opencti_aliases
+	created
+	modified
+	objectLabel {
+		id
+		value
+		color
+	}
+}
+fragment PyctiMarkingFields on MarkingDefinition {
+	id
+	standard_id
+	entity_type
+	definition_type
+	definition
+	created
+	modified
+	x_opencti_order
+	x_opencti_color
+}
+fragment PyctiExternalReference on ExternalReference {
+	id
+	standard_id
+	entity_type
+	source_name
+	description
+	url
+	hash
+	external_id
+	created
+	modified
+}
+fragment PyctiFile on File {
+	id
+	name
+	size
+	metaData {
+		mimetype
+		version
+	}
+	objectMarking {
+		... PyctiMarkingFields
+	}
+}
+`
+
+// PyctiCoreObjects lists domain objects and observables with the fields of
+// the pycti reader of each type. $withFiles adds the attached files and
+// those of the external references (full exports); $legacyFiles adds them
+// for the readers that pycti always reads with files (languages, opinions,
+// tasks, threat actors, tools, vulnerabilities, artifacts).
+func PyctiCoreObjects(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	first int,
+	after string,
+	filters json.RawMessage,
+	search string,
+	types []string,
+	orderBy StixCoreObjectsOrdering,
+	orderMode OrderingMode,
+	withFiles bool,
+	legacyFiles bool,
+) (data_ *PyctiCoreObjectsResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "PyctiCoreObjects",
+		Query:  PyctiCoreObjects_Operation,
+		Variables: &__PyctiCoreObjectsInput{
+			First:       first,
+			After:       after,
+			Filters:     filters,
+			Search:      search,
+			Types:       types,
+			OrderBy:     orderBy,
+			OrderMode:   orderMode,
+			WithFiles:   withFiles,
+			LegacyFiles: legacyFiles,
+		},
+	}
+
+	data_ = &PyctiCoreObjectsResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by PyctiCoreRelationships.
+const PyctiCoreRelationships_Operation = `
+query PyctiCoreRelationships ($first: Int, $after: ID, $filters: FilterGroup, $search: String, $fromOrToId: [String], $orderBy: StixCoreRelationshipsOrdering, $orderMode: OrderingMode, $withFiles: Boolean!, $legacyFiles: Boolean!) {
+	stixCoreRelationships(first: $first, after: $after, filters: $filters, search: $search, fromOrToId: $fromOrToId, orderBy: $orderBy, orderMode: $orderMode) {
+		edges {
+			node {
+				... PyctiCoreRelationship
+			}
+		}
+		pageInfo {
+			endCursor
+			hasNextPage
+			globalCount
+		}
+	}
+}
+fragment PyctiCoreRelationship on StixCoreRelationship {
+	id
+	entity_type
+	parent_types
+	spec_version
+	created_at
+	updated_at
+	standard_id
+	relationship_type
+	description
+	start_time
+	stop_time
+	revoked
+	confidence
+	lang
+	created
+	modified
+	status {
+		id
+		template {
+			id
+			name
+			color
+		}
+	}
+	createdBy {
+		__typename
+		... PyctiAuthorIdentity
+		... on Organization {
+			x_opencti_organization_type
+			x_opencti_reliability
+		}
+		... on Individual {
+			x_opencti_firstname
+			x_opencti_lastname
+		}
+	}
+	objectMarking {
+		... PyctiMarkingFields
+	}
+	objectOrganization {
+		id
+		standard_id
+		name
+	}
+	objectLabel {
+		id
+		value
+		color
+	}
+	externalReferences {
+		edges {
+			node {
+				... PyctiExternalReference
+				importFiles @include(if: $withFiles) {
+					edges {
+						node {
+							... PyctiFile
+						}
+					}
+				}
+				importFiles @include(if: $legacyFiles) {
+					edges {
+						node {
+							... PyctiFile
+						}
+					}
+				}
+			}
+		}
+	}
+	from {
+		__typename
+		... PyctiEnd
+	}
+	to {
+		__typename
+		... PyctiEnd
+	}
+	coverage_information {
+		coverage_name
+		coverage_score
+	}
+}
+fragment PyctiAuthorIdentity on Identity {
+	id
+	standard_id
+	entity_type
+	parent_types
+	spec_version
+	identity_class
+	name
+	description
+	roles
+	contact_information
+	x_opencti_aliases
+	created
+	modified
+	objectLabel {
+		id
+		value
+		color
+	}
+}
+fragment PyctiMarkingFields on MarkingDefinition {
+	id
+	standard_id
+	entity_type
+	definition_type
+	definition
+	created
+	modified
+	x_opencti_order
+	x_opencti_color
+}
+fragment PyctiExternalReference on ExternalReference {
+	id
+	standard_id
+	entity_type
+	source_name
+	description
+	url
+	hash
+	external_id
+	created
+	modified
+}
+fragment PyctiFile on File {
+	id
+	name
+	size
+	metaData {
+		mimetype
+		version
+	}
+	objectMarking {
+		... PyctiMarkingFields
+	}
+}
+fragment PyctiEnd on StixObjectOrStixRelationship {
+	... on BasicObject {
+		id
+		entity_type
+		parent_types
+	}
+	... on BasicRelationship {
+		id
+		entity_type
+		parent_types
+	}
+	... on StixObject {
+		standard_id
+	}
+	... on StixCoreRelationship {
+		standard_id
+	}
+	... on StixSightingRelationship {
+		standard_id
+	}
+}
+`
+
+// PyctiCoreRelationships lists core relationships with the fields pycti
+// selects, both ends inline. The files of the external references come
+// with $withFiles or $legacyFiles (pycti always reads them).
+func PyctiCoreRelationships(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	first int,
+	after string,
+	filters json.RawMessage,
+	search string,
+	fromOrToId []string,
+	orderBy StixCoreRelationshipsOrdering,
+	orderMode OrderingMode,
+	withFiles bool,
+	legacyFiles bool,
+) (data_ *PyctiCoreRelationshipsResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "PyctiCoreRelationships",
+		Query:  PyctiCoreRelationships_Operation,
+		Variables: &__PyctiCoreRelationshipsInput{
+			First:       first,
+			After:       after,
+			Filters:     filters,
+			Search:      search,
+			FromOrToId:  fromOrToId,
+			OrderBy:     orderBy,
+			OrderMode:   orderMode,
+			WithFiles:   withFiles,
+			LegacyFiles: legacyFiles,
+		},
+	}
+
+	data_ = &PyctiCoreRelationshipsResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by PyctiNestedRefRelationships.
+const PyctiNestedRefRelationships_Operation = `
+query PyctiNestedRefRelationships ($first: Int, $after: ID, $filters: FilterGroup, $fromId: StixRef) {
+	stixNestedRefRelationships(first: $first, after: $after, filters: $filters, fromId: $fromId) {
+		edges {
+			node {
+				id
+				entity_type
+				parent_types
+				spec_version
+				created_at
+				updated_at
+				standard_id
+				relationship_type
+				start_time
+				stop_time
+				from {
+					__typename
+					... PyctiRefEnd
+				}
+				to {
+					__typename
+					... PyctiRefEnd
+				}
+			}
+		}
+		pageInfo {
+			endCursor
+			hasNextPage
+			globalCount
+		}
+	}
+}
+fragment PyctiRefEnd on StixObjectOrStixRelationship {
+	... on StixObject {
+		id
+		standard_id
+		entity_type
+		parent_types
+	}
+	... on StixCoreRelationship {
+		id
+		standard_id
+		entity_type
+		parent_types
+	}
+	... on StixSightingRelationship {
+		id
+		standard_id
+		entity_type
+		parent_types
+	}
+	... on StixCyberObservable {
+		observable_value
+	}
+	... on EmailMimePartType {
+		body
+		content_type
+		content_disposition
+	}
+	... on WindowsRegistryValueType {
+		name
+		data
+		data_type
+	}
+}
+`
+
+// PyctiNestedRefRelationships lists the ref relationships behind nested
+// *_ref and *_refs properties, with both ends. $fromId takes one internal
+// id; a filter on fromId can take several.
+func PyctiNestedRefRelationships(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	first int,
+	after string,
+	filters json.RawMessage,
+	fromId string,
+) (data_ *PyctiNestedRefRelationshipsResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "PyctiNestedRefRelationships",
+		Query:  PyctiNestedRefRelationships_Operation,
+		Variables: &__PyctiNestedRefRelationshipsInput{
+			First:   first,
+			After:   after,
+			Filters: filters,
+			FromId:  fromId,
+		},
+	}
+
+	data_ = &PyctiNestedRefRelationshipsResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by PyctiSightingRelationships.
+const PyctiSightingRelationships_Operation = `
+query PyctiSightingRelationships ($first: Int, $after: ID, $filters: FilterGroup, $search: String, $fromOrToId: String, $orderBy: StixSightingRelationshipsOrdering, $orderMode: OrderingMode) {
+	stixSightingRelationships(first: $first, after: $after, filters: $filters, search: $search, fromOrToId: $fromOrToId, orderBy: $orderBy, orderMode: $orderMode) {
+		edges {
+			node {
+				... PyctiSightingRelationship
+			}
+		}
+		pageInfo {
+			endCursor
+			hasNextPage
+			globalCount
+		}
+	}
+}
+fragment PyctiSightingRelationship on StixSightingRelationship {
+	id
+	entity_type
+	parent_types
+	spec_version
+	created_at
+	updated_at
+	standard_id
+	description
+	first_seen
+	last_seen
+	attribute_count
+	x_opencti_negative
+	created
+	modified
+	confidence
+	status {
+		id
+		template {
+			id
+			name
+			color
+		}
+	}
+	createdBy {
+		__typename
+		id
+		standard_id
+		entity_type
+		parent_types
+		identity_class
+		name
+		description
+		roles
+		contact_information
+		x_opencti_aliases
+		created
+		modified
+		objectLabel {
+			id
+			value
+			color
+		}
+		... on Organization {
+			x_opencti_organization_type
+			x_opencti_reliability
+		}
+		... on Individual {
+			x_opencti_firstname
+			x_opencti_lastname
+		}
+	}
+	objectMarking {
+		... PyctiMarkingFields
+	}
+	objectOrganization {
+		id
+		standard_id
+		name
+	}
+	objectLabel {
+		id
+		value
+		color
+	}
+	externalReferences {
+		edges {
+			node {
+				... PyctiExternalReference
+			}
+		}
+	}
+	from {
+		__typename
+		... PyctiEnd
+	}
+	to {
+		__typename
+		... PyctiEnd
+	}
+}
+fragment PyctiMarkingFields on MarkingDefinition {
+	id
+	standard_id
+	entity_type
+	definition_type
+	definition
+	created
+	modified
+	x_opencti_order
+	x_opencti_color
+}
+fragment PyctiExternalReference on ExternalReference {
+	id
+	standard_id
+	entity_type
+	source_name
+	description
+	url
+	hash
+	external_id
+	created
+	modified
+}
+fragment PyctiEnd on StixObjectOrStixRelationship {
+	... on BasicObject {
+		id
+		entity_type
+		parent_types
+	}
+	... on BasicRelationship {
+		id
+		entity_type
+		parent_types
+	}
+	... on StixObject {
+		standard_id
+	}
+	... on StixCoreRelationship {
+		standard_id
+	}
+	... on StixSightingRelationship {
+		standard_id
+	}
+}
+`
+
+// PyctiSightingRelationships lists sightings with the fields pycti selects,
+// both ends inline.
+func PyctiSightingRelationships(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	first int,
+	after string,
+	filters json.RawMessage,
+	search string,
+	fromOrToId string,
+	orderBy StixSightingRelationshipsOrdering,
+	orderMode OrderingMode,
+) (data_ *PyctiSightingRelationshipsResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "PyctiSightingRelationships",
+		Query:  PyctiSightingRelationships_Operation,
+		Variables: &__PyctiSightingRelationshipsInput{
+			First:      first,
+			After:      after,
+			Filters:    filters,
+			Search:     search,
+			FromOrToId: fromOrToId,
+			OrderBy:    orderBy,
+			OrderMode:  orderMode,
+		},
+	}
+
+	data_ = &PyctiSightingRelationshipsResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(
