@@ -99,3 +99,36 @@ func (c *Client) RawNestedRefRelationships() Collection[json.RawMessage] {
 	return Collection[json.RawMessage]{name: "raw stix nested ref relationships", c: c,
 		list: lister(call, page)}
 }
+
+// ExistingIDs reports which of the given ids (internal, standard or STIX)
+// match an object or relationship that this view may see once filters
+// (the export's marking restriction, nil for none) also applies. Each
+// element found is keyed by its internal and its standard id. The ids go
+// in batched ids filters of DefaultPageSize, and only ids are selected, so
+// it is the cheap existence check of relationship ends.
+func (c *Client) ExistingIDs(ctx context.Context, ids []string, filters *FilterGroup) (
+	map[string]bool, error) {
+	call := func(ctx context.Context, c *Client, a listArgs, _ ListOptions) (
+		*gen.PyctiExistingIDsResponse, error) {
+		return gen.PyctiExistingIDs(ctx, c, a.first, a.after, a.filters)
+	}
+	page := func(r *gen.PyctiExistingIDsResponse) Page[*gen.Node] {
+		conn := r.StixObjectOrStixRelationships
+		return pageOf(conn.Edges, conn.PageInfo, func(n *gen.Node) *gen.Node { return n })
+	}
+	col := Collection[*gen.Node]{name: "existing ids", c: c, list: lister(call, page)}
+	found := make(map[string]bool, len(ids))
+	for n, err := range col.ByIDs(ctx, ids, ListOptions{Filters: filters}) {
+		if err != nil {
+			return nil, err
+		}
+		if n == nil {
+			continue
+		}
+		found[n.ID] = true
+		if n.StandardID != "" {
+			found[n.StandardID] = true
+		}
+	}
+	return found, nil
+}

@@ -94,3 +94,27 @@ func TestRawRelationshipReadsSendEnds(t *testing.T) {
 		t.Error("two sighting ends: no error")
 	}
 }
+
+func TestExistingIDsKeysBothIDs(t *testing.T) {
+	f := newFakePlatform(t, router(t, map[string]func(received) reply{
+		"PyctiExistingIDs": func(r received) reply {
+			return ok(`{"stixObjectOrStixRelationships":{"edges":[{"node":` +
+				`{"id":"i1","standard_id":"indicator--2f3a4b5c-6d7e-4f80-8192-a3b4c5d6e7f8"}}],` +
+				`"pageInfo":{"endCursor":"c","hasNextPage":false,"globalCount":1}}}`)
+		},
+	}))
+	got, err := f.client(t).ExistingIDs(context.Background(), []string{"i1", "m1"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got["i1"] || !got["indicator--2f3a4b5c-6d7e-4f80-8192-a3b4c5d6e7f8"] {
+		t.Errorf("found = %v, want i1 under both ids", got)
+	}
+	if got["m1"] {
+		t.Error("m1 found, want missing")
+	}
+	query := f.requests()[0].Query
+	if strings.Contains(query, "toStix") {
+		t.Error("the existence check selects toStix")
+	}
+}

@@ -2722,6 +2722,42 @@ func (v *PyctiCoreRelationshipsStixCoreRelationshipsStixCoreRelationshipConnecti
 	return v.Node
 }
 
+// PyctiExistingIDsResponse is returned by PyctiExistingIDs on success.
+type PyctiExistingIDsResponse struct {
+	StixObjectOrStixRelationships PyctiExistingIDsStixObjectOrStixRelationshipsStixObjectOrStixRelationshipConnection `json:"stixObjectOrStixRelationships"`
+}
+
+// GetStixObjectOrStixRelationships returns PyctiExistingIDsResponse.StixObjectOrStixRelationships, and is useful for accessing the field via an interface.
+func (v *PyctiExistingIDsResponse) GetStixObjectOrStixRelationships() PyctiExistingIDsStixObjectOrStixRelationshipsStixObjectOrStixRelationshipConnection {
+	return v.StixObjectOrStixRelationships
+}
+
+// PyctiExistingIDsStixObjectOrStixRelationshipsStixObjectOrStixRelationshipConnection includes the requested fields of the GraphQL type StixObjectOrStixRelationshipConnection.
+type PyctiExistingIDsStixObjectOrStixRelationshipsStixObjectOrStixRelationshipConnection struct {
+	Edges    []PyctiExistingIDsStixObjectOrStixRelationshipsStixObjectOrStixRelationshipConnectionEdgesStixObjectOrStixRelationshipEdge `json:"edges"`
+	PageInfo PageInfo                                                                                                                   `json:"pageInfo"`
+}
+
+// GetEdges returns PyctiExistingIDsStixObjectOrStixRelationshipsStixObjectOrStixRelationshipConnection.Edges, and is useful for accessing the field via an interface.
+func (v *PyctiExistingIDsStixObjectOrStixRelationshipsStixObjectOrStixRelationshipConnection) GetEdges() []PyctiExistingIDsStixObjectOrStixRelationshipsStixObjectOrStixRelationshipConnectionEdgesStixObjectOrStixRelationshipEdge {
+	return v.Edges
+}
+
+// GetPageInfo returns PyctiExistingIDsStixObjectOrStixRelationshipsStixObjectOrStixRelationshipConnection.PageInfo, and is useful for accessing the field via an interface.
+func (v *PyctiExistingIDsStixObjectOrStixRelationshipsStixObjectOrStixRelationshipConnection) GetPageInfo() PageInfo {
+	return v.PageInfo
+}
+
+// PyctiExistingIDsStixObjectOrStixRelationshipsStixObjectOrStixRelationshipConnectionEdgesStixObjectOrStixRelationshipEdge includes the requested fields of the GraphQL type StixObjectOrStixRelationshipEdge.
+type PyctiExistingIDsStixObjectOrStixRelationshipsStixObjectOrStixRelationshipConnectionEdgesStixObjectOrStixRelationshipEdge struct {
+	Node *Node `json:"node"`
+}
+
+// GetNode returns PyctiExistingIDsStixObjectOrStixRelationshipsStixObjectOrStixRelationshipConnectionEdgesStixObjectOrStixRelationshipEdge.Node, and is useful for accessing the field via an interface.
+func (v *PyctiExistingIDsStixObjectOrStixRelationshipsStixObjectOrStixRelationshipConnectionEdgesStixObjectOrStixRelationshipEdge) GetNode() *Node {
+	return v.Node
+}
+
 // PyctiNestedRefRelationshipsResponse is returned by PyctiNestedRefRelationships on success.
 type PyctiNestedRefRelationshipsResponse struct {
 	StixNestedRefRelationships PyctiNestedRefRelationshipsStixNestedRefRelationshipsStixRefRelationshipConnection `json:"stixNestedRefRelationships"`
@@ -5596,6 +5632,22 @@ func (v *__PyctiCoreRelationshipsInput) GetWithFiles() bool { return v.WithFiles
 
 // GetLegacyFiles returns __PyctiCoreRelationshipsInput.LegacyFiles, and is useful for accessing the field via an interface.
 func (v *__PyctiCoreRelationshipsInput) GetLegacyFiles() bool { return v.LegacyFiles }
+
+// __PyctiExistingIDsInput is used internally by genqlient
+type __PyctiExistingIDsInput struct {
+	First   int             `json:"first,omitempty"`
+	After   string          `json:"after,omitempty"`
+	Filters json.RawMessage `json:"filters,omitempty"`
+}
+
+// GetFirst returns __PyctiExistingIDsInput.First, and is useful for accessing the field via an interface.
+func (v *__PyctiExistingIDsInput) GetFirst() int { return v.First }
+
+// GetAfter returns __PyctiExistingIDsInput.After, and is useful for accessing the field via an interface.
+func (v *__PyctiExistingIDsInput) GetAfter() string { return v.After }
+
+// GetFilters returns __PyctiExistingIDsInput.Filters, and is useful for accessing the field via an interface.
+func (v *__PyctiExistingIDsInput) GetFilters() json.RawMessage { return v.Filters }
 
 // __PyctiNestedRefRelationshipsInput is used internally by genqlient
 type __PyctiNestedRefRelationshipsInput struct {
@@ -9554,6 +9606,64 @@ func PyctiCoreRelationships(
 	}
 
 	data_ = &PyctiCoreRelationshipsResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by PyctiExistingIDs.
+const PyctiExistingIDs_Operation = `
+query PyctiExistingIDs ($first: Int, $after: ID, $filters: FilterGroup) {
+	stixObjectOrStixRelationships(first: $first, after: $after, filters: $filters) {
+		edges {
+			node {
+				__typename
+				... on BasicObject {
+					id
+					standard_id
+				}
+				... on BasicRelationship {
+					id
+					standard_id
+				}
+			}
+		}
+		pageInfo {
+			endCursor
+			hasNextPage
+			globalCount
+		}
+	}
+}
+`
+
+// PyctiExistingIDs lists the ids of the objects and relationships a
+// filter (ids and the export's marking restriction) lets through: the
+// existence check of relationship ends, which needs nothing but the ids.
+func PyctiExistingIDs(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	first int,
+	after string,
+	filters json.RawMessage,
+) (data_ *PyctiExistingIDsResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "PyctiExistingIDs",
+		Query:  PyctiExistingIDs_Operation,
+		Variables: &__PyctiExistingIDsInput{
+			First:   first,
+			After:   after,
+			Filters: filters,
+		},
+	}
+
+	data_ = &PyctiExistingIDsResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(
