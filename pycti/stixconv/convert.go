@@ -105,6 +105,11 @@ func convertObject(ctx context.Context, o *Object, opts Options) (*Result, error
 	if err := c.finish(ctx, o, nested); err != nil {
 		return nil, err
 	}
+	if !c.compat.NestedEmptyValues {
+		for _, obj := range c.res.Objects {
+			dropEmptyDeep(obj)
+		}
+	}
 	return c.res, nil
 }
 
@@ -335,6 +340,49 @@ func dropEmpty(o *Object) {
 			o.Delete(k)
 		}
 	}
+}
+
+// dropEmptyDeep removes null, "", [] and {} values at every depth, and
+// null list elements.
+func dropEmptyDeep(o *Object) {
+	for _, k := range append([]string(nil), o.Keys()...) {
+		v := cleanValue(o.Get(k))
+		if isEmptyValue(v) {
+			o.Delete(k)
+			continue
+		}
+		o.Set(k, v)
+	}
+}
+
+func cleanValue(v any) any {
+	switch x := v.(type) {
+	case *Object:
+		dropEmptyDeep(x)
+	case []any:
+		kept := x[:0]
+		for _, e := range x {
+			if e = cleanValue(e); !isEmptyValue(e) {
+				kept = append(kept, e)
+			}
+		}
+		return kept
+	}
+	return v
+}
+
+func isEmptyValue(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case string:
+		return x == ""
+	case *Object:
+		return x.Len() == 0
+	case []any:
+		return len(x) == 0
+	}
+	return false
 }
 
 func isEmpty(v any) bool {

@@ -140,7 +140,7 @@ var domainSpecs = []spec{
 	{name: "Opinion", entityType: "Opinion", parents: container, stixType: "opinion",
 		blocks: sdoBlocks, markings: amber,
 		fields: `"explanation":"Likely right.","authors":[],"opinion":"agree"`,
-		tail: members(member("report-in-opinion", "Report", "report", `"Stix-Domain-Object"`))},
+		tail:   members(member("report-in-opinion", "Report", "report", `"Stix-Domain-Object"`))},
 	{name: "Report", entityType: "Report", parents: container, stixType: "report",
 		blocks: sdoBlocks, markings: amber,
 		fields: `"x_opencti_reliability":"B","name":"Quarterly lure review",` +

@@ -23,9 +23,9 @@ var testResolver = MapResolver{
 	Refs:   nestedRefs,
 	Hidden: map[string]bool{"hidden-member": true, "hidden-author": true, "malware-hidden": true},
 	Files: map[string][]byte{
-		"import/Language/language-1/glossary.txt": []byte("quill: feather\n"),
-		"import/Report/report-1/brief.pdf":        []byte("%PDF-1.7 brief"),
-		"import/Artifact/artifact-1/payload.zip":  []byte("PK\x03\x04payload"),
+		"import/Language/language-1/glossary.txt":   []byte("quill: feather\n"),
+		"import/Report/report-1/brief.pdf":          []byte("%PDF-1.7 brief"),
+		"import/Artifact/artifact-1/payload.zip":    []byte("PK\x03\x04payload"),
 		"import/External-Reference/ref-rel/ioc.csv": []byte("ip\n198.51.100.7\n"),
 		"embedded/chart.png":                        pngBytes,
 	},

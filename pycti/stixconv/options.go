@@ -108,6 +108,11 @@ type Compat struct {
 	// valid_from with six fractional digits. Fixed: milliseconds, as the
 	// platform writes dates.
 	MicrosecondValidUntil bool
+	// NestedEmptyValues keeps null, empty strings, empty lists and empty
+	// dictionaries below the top level, where pycti's empty-value filter
+	// does not reach (x_opencti_observable_values[].hashes: []). Fixed:
+	// removed at every depth.
+	NestedEmptyValues bool
 	// ReportContentWithFiles drops a report's content when it was read with
 	// files, as pycti's with-files selection does not select it. Fixed:
 	// content is kept.
@@ -127,8 +132,8 @@ func Pycti() Compat {
 		NullFileData: true, NullFileVersion: true, LegacyTLP: true, LowercaseStatements: true,
 		MissingSpecVersion: true, StringExtensions: true, EnvironmentVariablesList: true,
 		ExternalReferenceHash: true, RawHashAlgorithms: true, Severity: true,
-		NonSTIXProperties: true, MicrosecondValidUntil: true, ReportContentWithFiles: true,
-		LegacyFiles: true}
+		NonSTIXProperties: true, MicrosecondValidUntil: true, NestedEmptyValues: true,
+		ReportContentWithFiles: true, LegacyFiles: true}
 }
 
 // Resolver performs the reads a conversion needs beyond the node itself.
