@@ -17,7 +17,7 @@ type Result struct {
 	// definitions of the entity, those of its files, and the entity last.
 	// Empty when the entity is dropped.
 	Objects []*Object
-	// Dropped says why the entity is left out, "" when it is exported. Only
+	// Dropped gives the reason the entity is left out, "" when it is exported. Only
 	// the fixed dialect drops (Compat.IncompleteObjects false).
 	Dropped string
 	// InternalID and EntityType are the entity's OpenCTI id and type.

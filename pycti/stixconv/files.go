@@ -45,7 +45,7 @@ func (c *converter) externalReferences(ctx context.Context, o *Object) error {
 	return nil
 }
 
-// hashAlgorithmsByLength are the STIX hash algorithms told apart by the
+// hashAlgorithmsByLength are the STIX hash algorithms distinguished by the
 // length of their hexadecimal value.
 var hashAlgorithmsByLength = map[int]string{32: "MD5", 40: "SHA-1", 64: "SHA-256", 128: "SHA-512"}
 

@@ -96,7 +96,7 @@ func (o *Object) Len() int { return len(o.keys) }
 // Keys returns the keys in order. The slice must not be modified.
 func (o *Object) Keys() []string { return o.keys }
 
-// Get returns the value of key, nil when the key is missing (Has tells
+// Get returns the value of key, nil when the key is missing (Has distinguishes
 // the two apart).
 func (o *Object) Get(key string) any { return o.vals[key] }
 

@@ -107,7 +107,7 @@ func (c *converter) nestedRefs(ctx context.Context, o *Object) ([]*Object, error
 	return refs, nil
 }
 
-// checkVisibility asks the resolver, in one call, which of the objects the
+// checkVisibility queries the resolver, in one call, which of the objects the
 // entity refers to the requester may see: relationship ends always (pycti
 // checks them too), the author, members, organizations and nested ref
 // targets unless their Compat switch turns the check off.
