@@ -37,7 +37,7 @@ type Compat struct {
 	// not visible or has no standard id without that ref (source_ref,
 	// target_ref, sighting_of_ref, where_sighted_refs), and an object
 	// without standard id with a null id. Fixed: such an object is left
-	// out and Result.Dropped says why.
+	// out and Result.Dropped gives the reason.
 	IncompleteObjects bool
 	// UncheckedRefs writes container members, nested refs and granted
 	// organizations without checking that the requester may see them, and

@@ -8181,7 +8181,7 @@ func PingConnectorLegacy(
 
 // The query executed by PyctiCoreObjects.
 const PyctiCoreObjects_Operation = `
-query PyctiCoreObjects ($first: Int, $after: ID, $filters: FilterGroup, $search: String, $types: [String], $orderBy: StixCoreObjectsOrdering, $orderMode: OrderingMode, $withFiles: Boolean!, $legacyFiles: Boolean!) {
+query PyctiCoreObjects ($first: Int, $after: ID, $filters: FilterGroup, $search: String, $types: [String], $orderBy: StixCoreObjectsOrdering, $orderMode: OrderingMode, $withFiles: Boolean = false, $legacyFiles: Boolean = false) {
 	stixCoreObjects(first: $first, after: $after, filters: $filters, search: $search, types: $types, orderBy: $orderBy, orderMode: $orderMode) {
 		edges {
 			node {
@@ -9397,7 +9397,7 @@ func PyctiCoreObjects(
 
 // The query executed by PyctiCoreRelationships.
 const PyctiCoreRelationships_Operation = `
-query PyctiCoreRelationships ($first: Int, $after: ID, $filters: FilterGroup, $search: String, $fromOrToId: [String], $orderBy: StixCoreRelationshipsOrdering, $orderMode: OrderingMode, $withFiles: Boolean!, $legacyFiles: Boolean!) {
+query PyctiCoreRelationships ($first: Int, $after: ID, $filters: FilterGroup, $search: String, $fromOrToId: [String], $orderBy: StixCoreRelationshipsOrdering, $orderMode: OrderingMode, $withFiles: Boolean = false, $legacyFiles: Boolean = false) {
 	stixCoreRelationships(first: $first, after: $after, filters: $filters, search: $search, fromOrToId: $fromOrToId, orderBy: $orderBy, orderMode: $orderMode) {
 		edges {
 			node {
