@@ -23,6 +23,17 @@ func onEntity(name string, fn entityFunc) gqlexec.Resolver {
 	}
 }
 
+// defaultField returns a resolver that reads the named field and falls back
+// to def when the entity has no value for it.
+func defaultField(name string, def any) entityFunc {
+	return func(_ *requestContext, e *entity, _ *gqlexec.Field) (any, error) {
+		if v, ok := e.fields[name]; ok && v != nil {
+			return v, nil
+		}
+		return def, nil
+	}
+}
+
 // entityFields returns the computed fields shared by every entity type.
 func (s *Server) entityFields() map[string]gqlexec.Resolver {
 	fields := map[string]entityFunc{
@@ -68,8 +79,13 @@ func (s *Server) entityFields() map[string]gqlexec.Resolver {
 			}
 			return e.entityType, nil
 		},
-		"fromId": func(_ *requestContext, e *entity, _ *gqlexec.Field) (any, error) { return e.from, nil },
-		"toId":   func(_ *requestContext, e *entity, _ *gqlexec.Field) (any, error) { return e.to, nil },
+		// The platform stores these with a default at creation, so they are
+		// never null in its answers even when a seeded object lacks them.
+		"revoked":            defaultField("revoked", false),
+		"attribute_count":    defaultField("attribute_count", 1),
+		"x_opencti_negative": defaultField("x_opencti_negative", false),
+		"fromId":             func(_ *requestContext, e *entity, _ *gqlexec.Field) (any, error) { return e.from, nil },
+		"toId":               func(_ *requestContext, e *entity, _ *gqlexec.Field) (any, error) { return e.to, nil },
 		"importFiles": func(rc *requestContext, e *entity, f *gqlexec.Field) (any, error) {
 			var vals []any
 			for _, file := range e.files {
