@@ -1,0 +1,186 @@
+package stix
+
+import (
+	"encoding/json"
+	"errors"
+	"reflect"
+	"unsafe"
+)
+
+// ErrMissingType reports an object without a string type property.
+var ErrMissingType = errors.New("object has no type property")
+
+// DecodeError reports an object that could not be decoded. Err is a
+// *PropertyError naming the property at fault, a *SyntaxError for malformed
+// JSON, or ErrMissingType.
+type DecodeError struct {
+	Type string // the object's type, when it could be read
+	ID   string // the object's id, when it could be read
+	Err  error
+}
+
+func (e *DecodeError) Error() string {
+	subject := "object"
+	switch {
+	case e.ID != "":
+		subject = e.ID
+	case e.Type != "":
+		subject = e.Type + " object"
+	}
+	return "decode " + subject + ": " + e.Err.Error()
+}
+
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// Decode decodes one STIX object from JSON. Objects of the STIX 2.1 types
+// decode into their type in this package (an "indicator" into *Indicator),
+// all others into *Generic. Every property is kept, so encoding the result
+// gives back the same JSON value.
+//
+// Decode checks the JSON types of the properties it models and the form of
+// timestamps; it does not validate the object against STIX rules (required
+// properties, vocabularies, identifier formats), which is the job of the
+// stix/validate package.
+func Decode(data []byte) (Object, error) {
+	objectType, err := peekString(data, "type")
+	if err != nil {
+		return nil, &DecodeError{Err: err}
+	}
+	o := New(objectType)
+	if err := decodeInto(data, o); err != nil {
+		id, _ := peekString(data, "id")
+		return nil, &DecodeError{Type: objectType, ID: id, Err: err}
+	}
+	return o, nil
+}
+
+// Unmarshal decodes a STIX object from JSON into o, which must be a pointer
+// to one of this package's object types or a *Generic. Properties that o's
+// type does not model are kept in its Custom (or Properties) map. The type
+// property is not checked against o's type.
+func Unmarshal(data []byte, o Object) error {
+	if err := decodeInto(data, o); err != nil {
+		objectType, _ := peekString(data, "type")
+		id, _ := peekString(data, "id")
+		return &DecodeError{Type: objectType, ID: id, Err: err}
+	}
+	return nil
+}
+
+func decodeInto(data []byte, o any) error {
+	v := reflect.ValueOf(o)
+	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
+		return errors.New("decode target must be a non-nil pointer to a struct, not " +
+			reflect.TypeOf(o).String())
+	}
+	v.Elem().SetZero()
+	s := scanner{data: data}
+	if err := decodeStruct(&s, planFor(v.Type().Elem()), v.UnsafePointer()); err != nil {
+		return err
+	}
+	return s.end()
+}
+
+// errFound stops a scan early once the wanted property is read.
+var errFound = errors.New("found")
+
+// peekString returns the string value of a top-level property of the JSON
+// object in data, scanning no further than needed.
+func peekString(data []byte, name string) (string, error) {
+	s := scanner{data: data}
+	var value string
+	var found bool
+	err := s.objectFields(func(key []byte) error {
+		if string(key) != name {
+			return s.skip()
+		}
+		if c := s.peek(); c != '"' {
+			return wrapProperty(name, typeMismatch(c, "a string"))
+		}
+		var err error
+		value, err = s.str()
+		found = true
+		if err != nil {
+			return err
+		}
+		return errFound
+	})
+	switch {
+	case errors.Is(err, errFound):
+		return value, nil
+	case err != nil:
+		return "", err
+	case !found && name == "type":
+		return "", ErrMissingType
+	}
+	return "", nil
+}
+
+// Marshal encodes o as compact JSON. Properties are written in a fixed
+// order: the type's own properties in definition order, then custom
+// properties sorted by name. HTML characters are not escaped.
+func Marshal(o Object) ([]byte, error) {
+	return AppendObject(nil, o)
+}
+
+// AppendObject appends the compact JSON encoding of o to dst, as Marshal
+// does, and returns the extended buffer.
+func AppendObject(dst []byte, o Object) ([]byte, error) {
+	v := reflect.ValueOf(o)
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+		// Objects of other packages encode through encoding/json.
+		return encodeOther(dst, o)
+	}
+	if v.IsNil() {
+		return dst, errors.New("encode: nil " + v.Type().String())
+	}
+	out, err := encodeStruct(dst, planFor(v.Type().Elem()), v.UnsafePointer())
+	if err != nil {
+		return dst, &EncodeError{Type: o.ObjectType(), ID: o.ObjectID(), Err: err}
+	}
+	return out, nil
+}
+
+// EncodeError reports an object that could not be encoded, such as one
+// holding invalid raw JSON in Custom or a NaN number.
+type EncodeError struct {
+	Type string
+	ID   string
+	Err  error
+}
+
+func (e *EncodeError) Error() string {
+	return "encode " + e.Type + " " + e.ID + ": " + e.Err.Error()
+}
+
+func (e *EncodeError) Unwrap() error { return e.Err }
+
+// Clone returns a deep copy of o, made by encoding and decoding it. It fails
+// only when o cannot be encoded.
+func Clone[T Object](o T) (T, error) {
+	var zero T
+	data, err := Marshal(o)
+	if err != nil {
+		return zero, err
+	}
+	c, ok := reflect.New(reflect.TypeOf(o).Elem()).Interface().(T)
+	if !ok {
+		return zero, errors.New("clone: " + reflect.TypeOf(o).String() + " is not a pointer type")
+	}
+	if err := Unmarshal(data, c); err != nil {
+		return zero, err
+	}
+	return c, nil
+}
+
+// marshalValue and unmarshalValue back the MarshalJSON and UnmarshalJSON
+// methods of the object types.
+func marshalValue[T any](v *T) ([]byte, error) {
+	return encodeStruct(nil, planFor(reflect.TypeFor[T]()), unsafe.Pointer(v))
+}
+
+func unmarshalValue[T any](data []byte, v *T) error {
+	return decodeInto(data, v)
+}
+
+var _ json.Marshaler = Indicator{}

@@ -1,0 +1,417 @@
+package stix
+
+import (
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// scanner reads one JSON document held in memory. It is the tokenizer behind
+// every decoder of this package: it never allocates except for unescaped
+// strings and compacted raw values.
+type scanner struct {
+	data []byte
+	pos  int
+}
+
+// SyntaxError is a JSON syntax error at a byte offset of the input.
+type SyntaxError struct {
+	Offset int64  // byte offset of the error in the input
+	Msg    string // description of the error
+}
+
+func (e *SyntaxError) Error() string {
+	return "invalid JSON at offset " + strconv.FormatInt(e.Offset, 10) + ": " + e.Msg
+}
+
+func (s *scanner) fail(msg string) error {
+	return &SyntaxError{Offset: int64(s.pos), Msg: msg}
+}
+
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t'
+}
+
+func (s *scanner) skipSpace() {
+	for s.pos < len(s.data) && isSpace(s.data[s.pos]) {
+		s.pos++
+	}
+}
+
+// peek returns the next non-space byte without consuming it, or 0 at the end.
+func (s *scanner) peek() byte {
+	s.skipSpace()
+	if s.pos >= len(s.data) {
+		return 0
+	}
+	return s.data[s.pos]
+}
+
+func (s *scanner) expect(c byte) error {
+	if s.peek() != c {
+		if s.pos >= len(s.data) {
+			return s.fail("unexpected end of input, expected " + strconv.QuoteRune(rune(c)))
+		}
+		return s.fail("expected " + strconv.QuoteRune(rune(c)) + ", found " +
+			strconv.QuoteRune(rune(s.data[s.pos])))
+	}
+	s.pos++
+	return nil
+}
+
+// end reports an error unless only white space remains.
+func (s *scanner) end() error {
+	if s.peek() != 0 {
+		return s.fail("unexpected data after the JSON value")
+	}
+	return nil
+}
+
+// objectFields calls fn for each member of the object starting at the current
+// position, with the member name unescaped. fn must consume the member value.
+func (s *scanner) objectFields(fn func(name []byte) error) error {
+	if err := s.expect('{'); err != nil {
+		return err
+	}
+	if s.peek() == '}' {
+		s.pos++
+		return nil
+	}
+	for {
+		name, err := s.stringBytes()
+		if err != nil {
+			return err
+		}
+		if err := s.expect(':'); err != nil {
+			return err
+		}
+		if err := fn(name); err != nil {
+			return err
+		}
+		switch s.peek() {
+		case ',':
+			s.pos++
+		case '}':
+			s.pos++
+			return nil
+		default:
+			return s.fail("expected ',' or '}' after an object member")
+		}
+	}
+}
+
+// arrayItems calls fn for each element of the array at the current position.
+// fn must consume the element.
+func (s *scanner) arrayItems(fn func() error) error {
+	if err := s.expect('['); err != nil {
+		return err
+	}
+	if s.peek() == ']' {
+		s.pos++
+		return nil
+	}
+	for {
+		if err := fn(); err != nil {
+			return err
+		}
+		switch s.peek() {
+		case ',':
+			s.pos++
+		case ']':
+			s.pos++
+			return nil
+		default:
+			return s.fail("expected ',' or ']' after an array element")
+		}
+	}
+}
+
+// stringBytes reads a JSON string and returns its unescaped content. The
+// result aliases the input when the string holds no escape sequence, so the
+// caller must copy it before keeping it.
+func (s *scanner) stringBytes() ([]byte, error) {
+	if s.peek() != '"' {
+		return nil, s.fail("expected a string")
+	}
+	s.pos++
+	start := s.pos
+	for s.pos < len(s.data) {
+		c := s.data[s.pos]
+		switch {
+		case c == '"':
+			out := s.data[start:s.pos]
+			s.pos++
+			return out, nil
+		case c == '\\':
+			return s.unescape(start)
+		case c < 0x20:
+			return nil, s.fail("control character in string")
+		case c < utf8.RuneSelf:
+			s.pos++
+		default:
+			r, size := utf8.DecodeRune(s.data[s.pos:])
+			if r == utf8.RuneError && size == 1 {
+				return nil, s.fail("invalid UTF-8 in string")
+			}
+			s.pos += size
+		}
+	}
+	return nil, s.fail("unterminated string")
+}
+
+// str reads a JSON string into a new Go string.
+func (s *scanner) str() (string, error) {
+	b, err := s.stringBytes()
+	return string(b), err
+}
+
+func (s *scanner) unescape(start int) ([]byte, error) {
+	out := make([]byte, 0, s.pos-start+16)
+	out = append(out, s.data[start:s.pos]...)
+	for s.pos < len(s.data) {
+		c := s.data[s.pos]
+		switch {
+		case c == '"':
+			s.pos++
+			return out, nil
+		case c == '\\':
+			var err error
+			if out, err = s.escape(out); err != nil {
+				return nil, err
+			}
+		case c < 0x20:
+			return nil, s.fail("control character in string")
+		case c < utf8.RuneSelf:
+			out = append(out, c)
+			s.pos++
+		default:
+			r, size := utf8.DecodeRune(s.data[s.pos:])
+			if r == utf8.RuneError && size == 1 {
+				return nil, s.fail("invalid UTF-8 in string")
+			}
+			out = append(out, s.data[s.pos:s.pos+size]...)
+			s.pos += size
+		}
+	}
+	return nil, s.fail("unterminated string")
+}
+
+// escape decodes the escape sequence at the current position onto out.
+func (s *scanner) escape(out []byte) ([]byte, error) {
+	if s.pos+1 >= len(s.data) {
+		return nil, s.fail("unterminated escape sequence")
+	}
+	c := s.data[s.pos+1]
+	s.pos += 2
+	switch c {
+	case '"', '\\', '/':
+		return append(out, c), nil
+	case 'b':
+		return append(out, '\b'), nil
+	case 'f':
+		return append(out, '\f'), nil
+	case 'n':
+		return append(out, '\n'), nil
+	case 'r':
+		return append(out, '\r'), nil
+	case 't':
+		return append(out, '\t'), nil
+	case 'u':
+		r, ok := s.hex4()
+		if !ok {
+			return nil, s.fail("invalid \\u escape")
+		}
+		if utf16.IsSurrogate(r) {
+			r = s.lowSurrogate(r)
+		}
+		return utf8.AppendRune(out, r), nil
+	}
+	s.pos -= 2
+	return nil, s.fail("invalid escape sequence")
+}
+
+// lowSurrogate combines the high surrogate hi with a following \u escape, or
+// returns U+FFFD when no valid low surrogate follows.
+func (s *scanner) lowSurrogate(hi rune) rune {
+	if s.pos+1 < len(s.data) && s.data[s.pos] == '\\' && s.data[s.pos+1] == 'u' {
+		save := s.pos
+		s.pos += 2
+		lo, ok := s.hex4()
+		if ok {
+			if r := utf16.DecodeRune(hi, lo); r != utf8.RuneError {
+				return r
+			}
+		}
+		s.pos = save
+	}
+	return utf8.RuneError
+}
+
+func (s *scanner) hex4() (rune, bool) {
+	if s.pos+4 > len(s.data) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range s.data[s.pos : s.pos+4] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c = c - 'a' + 10
+		case 'A' <= c && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	s.pos += 4
+	return r, true
+}
+
+// number reads a JSON number and returns its literal text.
+func (s *scanner) number() ([]byte, error) {
+	s.skipSpace()
+	start := s.pos
+	if s.pos < len(s.data) && s.data[s.pos] == '-' {
+		s.pos++
+	}
+	if s.pos >= len(s.data) {
+		return nil, s.fail("expected a number")
+	}
+	switch c := s.data[s.pos]; {
+	case c == '0':
+		s.pos++
+	case '1' <= c && c <= '9':
+		s.digits()
+	default:
+		return nil, s.fail("expected a number")
+	}
+	if s.pos < len(s.data) && s.data[s.pos] == '.' {
+		s.pos++
+		if s.digits() == 0 {
+			return nil, s.fail("expected a digit after the decimal point")
+		}
+	}
+	if s.pos < len(s.data) && (s.data[s.pos] == 'e' || s.data[s.pos] == 'E') {
+		s.pos++
+		if s.pos < len(s.data) && (s.data[s.pos] == '+' || s.data[s.pos] == '-') {
+			s.pos++
+		}
+		if s.digits() == 0 {
+			return nil, s.fail("expected a digit in the exponent")
+		}
+	}
+	return s.data[start:s.pos], nil
+}
+
+func (s *scanner) digits() int {
+	n := 0
+	for s.pos < len(s.data) && '0' <= s.data[s.pos] && s.data[s.pos] <= '9' {
+		s.pos++
+		n++
+	}
+	return n
+}
+
+func (s *scanner) literal(word string) error {
+	if len(s.data)-s.pos < len(word) || string(s.data[s.pos:s.pos+len(word)]) != word {
+		return s.fail("invalid literal, expected " + word)
+	}
+	s.pos += len(word)
+	return nil
+}
+
+// boolean reads true or false.
+func (s *scanner) boolean() (bool, error) {
+	switch s.peek() {
+	case 't':
+		return true, s.literal("true")
+	case 'f':
+		return false, s.literal("false")
+	}
+	return false, s.fail("expected true or false")
+}
+
+// appendCompact validates the value at the current position and appends it to
+// dst without insignificant white space. Strings are copied as written.
+func (s *scanner) appendCompact(dst []byte) ([]byte, error) {
+	switch c := s.peek(); {
+	case c == '{':
+		dst = append(dst, '{')
+		n := 0
+		err := s.objectFields(func(name []byte) error {
+			if n > 0 {
+				dst = append(dst, ',')
+			}
+			n++
+			dst = appendString(dst, string(name))
+			dst = append(dst, ':')
+			var err error
+			dst, err = s.appendCompact(dst)
+			return err
+		})
+		return append(dst, '}'), err
+	case c == '[':
+		dst = append(dst, '[')
+		n := 0
+		err := s.arrayItems(func() error {
+			if n > 0 {
+				dst = append(dst, ',')
+			}
+			n++
+			var err error
+			dst, err = s.appendCompact(dst)
+			return err
+		})
+		return append(dst, ']'), err
+	case c == '"':
+		start := s.pos
+		if _, err := s.stringBytes(); err != nil {
+			return dst, err
+		}
+		return append(dst, s.data[start:s.pos]...), nil
+	case c == 't':
+		return append(dst, "true"...), s.literal("true")
+	case c == 'f':
+		return append(dst, "false"...), s.literal("false")
+	case c == 'n':
+		return append(dst, "null"...), s.literal("null")
+	case c == '-' || ('0' <= c && c <= '9'):
+		num, err := s.number()
+		return append(dst, num...), err
+	case c == 0:
+		return dst, s.fail("unexpected end of input, expected a value")
+	}
+	return dst, s.fail("invalid character " + strconv.QuoteRune(rune(s.data[s.pos])) +
+		" at the start of a value")
+}
+
+// skip validates and skips the value at the current position.
+func (s *scanner) skip() error {
+	switch c := s.peek(); {
+	case c == '{':
+		return s.objectFields(func([]byte) error { return s.skip() })
+	case c == '[':
+		return s.arrayItems(s.skip)
+	case c == '"':
+		start := s.pos
+		s.pos++
+		for s.pos < len(s.data) {
+			switch c := s.data[s.pos]; {
+			case c == '"':
+				s.pos++
+				return nil
+			case c == '\\' || c < 0x20 || c >= utf8.RuneSelf:
+				s.pos = start
+				_, err := s.stringBytes()
+				return err
+			}
+			s.pos++
+		}
+		return s.fail("unterminated string")
+	default:
+		_, err := s.appendCompact(nil)
+		return err
+	}
+}
