@@ -353,18 +353,7 @@ func (s *scanner) appendCompact(dst []byte) ([]byte, error) {
 		})
 		return append(dst, '}'), err
 	case c == '[':
-		dst = append(dst, '[')
-		n := 0
-		err := s.arrayItems(func() error {
-			if n > 0 {
-				dst = append(dst, ',')
-			}
-			n++
-			var err error
-			dst, err = s.appendCompact(dst)
-			return err
-		})
-		return append(dst, ']'), err
+		return s.appendArray(dst, s.appendCompact)
 	case c == '"':
 		start := s.pos
 		if _, err := s.stringBytes(); err != nil {
@@ -385,6 +374,23 @@ func (s *scanner) appendCompact(dst []byte) ([]byte, error) {
 	}
 	return dst, s.fail("invalid character " + strconv.QuoteRune(rune(s.data[s.pos])) +
 		" at the start of a value")
+}
+
+// appendArray appends the array at the current position, with each
+// element written by elem.
+func (s *scanner) appendArray(dst []byte, elem func([]byte) ([]byte, error)) ([]byte, error) {
+	dst = append(dst, '[')
+	n := 0
+	err := s.arrayItems(func() error {
+		if n > 0 {
+			dst = append(dst, ',')
+		}
+		n++
+		var err error
+		dst, err = elem(dst)
+		return err
+	})
+	return append(dst, ']'), err
 }
 
 // skip validates and skips the value at the current position.
