@@ -144,6 +144,7 @@ func (br *BundleReader) RawObjects() iter.Seq2[RawObject, error] {
 		}
 		br.used = true
 		if err := br.readHeader(); err != nil {
+			br.err = err
 			yield(RawObject{}, err)
 			return
 		}

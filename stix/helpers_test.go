@@ -1,0 +1,240 @@
+package stix_test
+
+import (
+	"encoding/json"
+	"errors"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/opencti-go/sdk/stix"
+)
+
+func TestReferencesEveryPlace(t *testing.T) {
+	data := []byte(`{
+		"type": "file", "spec_version": "2.1", "id": "file--1",
+		"parent_directory_ref": "directory--2",
+		"contains_refs": ["file--3", "file--4"],
+		"object_marking_refs": ["marking-definition--5"],
+		"granular_markings": [{"marking_ref": "marking-definition--6", "selectors": ["name"]},
+			{"lang": "fr", "selectors": ["name"]}],
+		"extensions": {
+			"archive-ext": {"contains_refs": ["file--7", "file--3"]},
+			"extension-definition--8": {"extension_type": "property-extension",
+				"nested": {"owner_ref": "identity--9"}}
+		},
+		"x_acme_source_ref": "identity--10",
+		"name": "a_ref"
+	}`)
+	o, err := stix.Decode(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := stix.References(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"marking-definition--5", "marking-definition--6", "file--7", "file--3",
+		"identity--9", "directory--2", "file--4", "identity--10",
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("got %v\nwant %v", got, want)
+	}
+	raw, err := stix.RawReferences(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(raw)
+	if !slices.Equal(raw, want) {
+		t.Errorf("RawReferences: got %v", raw)
+	}
+}
+
+func TestCreateFillsCommonProperties(t *testing.T) {
+	before := time.Now().Add(-time.Second)
+	ind := stix.Create[stix.Indicator]()
+	if ind.Type != "indicator" || ind.SpecVersion != "2.1" {
+		t.Errorf("type %q spec_version %q", ind.Type, ind.SpecVersion)
+	}
+	if v := uuidVersion(t, ind.ID); v != 4 || ind.ID[:len("indicator--")] != "indicator--" {
+		t.Errorf("id %s", ind.ID)
+	}
+	if ind.Created.Time().Before(before) || !ind.Modified.Equal(ind.Created) {
+		t.Errorf("created %v modified %v", ind.Created, ind.Modified)
+	}
+	if ind.Created.Digits() != 3 {
+		t.Errorf("created has %d digits, want 3", ind.Created.Digits())
+	}
+	ip := stix.Create[stix.IPv4Addr]()
+	if ip.Type != "ipv4-addr" || ip.SpecVersion != "2.1" || ip.ID == "" {
+		t.Errorf("SCO %+v", ip)
+	}
+	md := stix.Create[stix.MarkingDefinition]()
+	if !md.Modified.IsZero() {
+		t.Error("marking definition got a modified property")
+	}
+}
+
+func TestObservableIDOfCreatedObject(t *testing.T) {
+	ip := stix.Create[stix.IPv4Addr]()
+	ip.Value = "198.51.100.3"
+	id, err := stix.ObservableIDOf(ip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id != "ipv4-addr--28bb3599-77cd-5a82-a950-b5bc3caf07c4" {
+		t.Errorf("got %s", id)
+	}
+}
+
+func TestNewVersionBumpsModified(t *testing.T) {
+	mal := stix.Create[stix.Malware]()
+	mal.Name = "Example"
+	future := stix.NewTimestamp(time.Now().Add(time.Hour)).WithDigits(6)
+	mal.Modified = future
+	next, err := stix.NewVersion(mal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if next == mal || next.ID != mal.ID || !next.Created.Equal(mal.Created) {
+		t.Errorf("new version changed identity: %+v", next.Common)
+	}
+	if !next.Modified.After(mal.Modified) {
+		t.Errorf("modified %v not after %v", next.Modified, mal.Modified)
+	}
+	if !mal.Modified.Equal(future) {
+		t.Error("NewVersion changed the original object")
+	}
+
+	revoked, err := stix.Revoke(next)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if revoked.Revoked == nil || !*revoked.Revoked || !revoked.Modified.After(next.Modified) {
+		t.Errorf("revoked %v modified %v", revoked.Revoked, revoked.Modified)
+	}
+	if _, err := stix.NewVersion(revoked); !errors.Is(err, stix.ErrRevoked) {
+		t.Errorf("versioning a revoked object: got %v, want ErrRevoked", err)
+	}
+	if _, err := stix.NewVersion(stix.Create[stix.URL]()); !errors.Is(err, stix.ErrNotVersionable) {
+		t.Errorf("versioning an SCO: got %v, want ErrNotVersionable", err)
+	}
+}
+
+func TestNewVersionGeneric(t *testing.T) {
+	o, err := stix.Decode([]byte(`{"type":"x-mitre-tactic","id":"x-mitre-tactic--1",
+		"created":"2020-01-01T00:00:00.000Z","modified":"2020-01-01T00:00:00.000Z"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	next, err := stix.Revoke(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := next.(*stix.Generic)
+	var modified stix.Timestamp
+	if err := json.Unmarshal(g.Properties["modified"], &modified); err != nil {
+		t.Fatal(err)
+	}
+	if modified.Time().Year() < 2021 || string(g.Properties["revoked"]) != "true" {
+		t.Errorf("properties %v", g.Properties)
+	}
+}
+
+func TestPredefinedMarkings(t *testing.T) {
+	tests := []struct {
+		m    *stix.MarkingDefinition
+		id   string
+		name string
+	}{
+		{stix.TLPWhite, "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9", "TLP:WHITE"},
+		{stix.TLPGreen, "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da", "TLP:GREEN"},
+		{stix.TLPAmber, "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82", "TLP:AMBER"},
+		{stix.TLPRed, "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed", "TLP:RED"},
+		{stix.TLP2Clear, "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487", "TLP:CLEAR"},
+		{stix.TLP2Green, "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb", "TLP:GREEN"},
+		{stix.TLP2Amber, "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421", "TLP:AMBER"},
+		{stix.TLP2AmberStrict, "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003", "TLP:AMBER+STRICT"},
+		{stix.TLP2Red, "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1", "TLP:RED"},
+	}
+	for _, tt := range tests {
+		if tt.m.ID != tt.id || tt.m.Name != tt.name {
+			t.Errorf("%s: id %s name %s", tt.name, tt.m.ID, tt.m.Name)
+		}
+		c, ok := stix.PredefinedMarking(tt.id)
+		if !ok || c == tt.m || !reflect.DeepEqual(c.Common.Created, tt.m.Created) {
+			t.Errorf("%s: PredefinedMarking returned %v, %v", tt.name, c, ok)
+		}
+	}
+	got, err := stix.Marshal(stix.TLPGreen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"type":"marking-definition","spec_version":"2.1",` +
+		`"id":"marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da",` +
+		`"created":"2017-01-20T00:00:00.000Z","name":"TLP:GREEN","definition_type":"tlp",` +
+		`"definition":{"tlp":"green"}}`
+	if string(got) != want {
+		t.Errorf("TLP:GREEN encoded as %s", got)
+	}
+	got, err = stix.Marshal(stix.TLP2AmberStrict)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = `{"type":"marking-definition","spec_version":"2.1",` +
+		`"id":"marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003",` +
+		`"created":"2022-10-01T00:00:00.000Z","extensions":{"extension-definition--` +
+		`60a3c5c5-0d10-413e-aab3-9e08dde9e88d":{"extension_type":"property-extension",` +
+		`"tlp_2_0":"amber+strict"}},"name":"TLP:AMBER+STRICT"}`
+	if string(got) != want {
+		t.Errorf("TLP:AMBER+STRICT encoded as %s", got)
+	}
+}
+
+// Every codec type must have its own JSON methods, or encoding/json would
+// use the promoted methods of an embedded struct, or none.
+func TestJSONMethodsCoverEveryType(t *testing.T) {
+	for _, typ := range []string{"indicator", "file", "x-acme-thing", "marking-definition"} {
+		o := stix.New(typ)
+		v := reflect.ValueOf(o)
+		m, ok := v.Type().MethodByName("MarshalJSON")
+		if !ok {
+			t.Errorf("%T has no MarshalJSON", o)
+			continue
+		}
+		if m.Type.In(0) != v.Type() && m.Type.In(0) != v.Type().Elem() {
+			t.Errorf("%T: MarshalJSON comes from %v", o, m.Type.In(0))
+		}
+	}
+	ind := stix.Create[stix.Indicator]()
+	ind.Pattern, ind.PatternType = "[url:value = 'a<b']", "stix"
+	ind.Custom = map[string]json.RawMessage{"x_score": json.RawMessage(`7`)}
+	viaJSON, err := json.Marshal(ind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back stix.Indicator
+	if err := json.Unmarshal(viaJSON, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Pattern != ind.Pattern || string(back.Custom["x_score"]) != "7" {
+		t.Errorf("encoding/json round trip lost data: %+v", back)
+	}
+}
+
+func TestCategories(t *testing.T) {
+	tests := map[string]stix.Category{
+		"indicator": stix.CategoryDomain, "sighting": stix.CategoryRelationship,
+		"x509-certificate": stix.CategoryObservable, "language-content": stix.CategoryMeta,
+		"x-mitre-tactic": stix.CategoryUnknown,
+	}
+	for typ, want := range tests {
+		if got := stix.CategoryOf(typ); got != want {
+			t.Errorf("%s: %v, want %v", typ, got, want)
+		}
+	}
+}
