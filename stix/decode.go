@@ -65,7 +65,7 @@ func decodeField(s *scanner, f *fieldPlan, ptr unsafe.Pointer) (empty bool, err 
 			return false, typeMismatch(c, "a string")
 		}
 		b, err := s.stringBytes()
-		*(*string)(ptr) = string(b)
+		*(*string)(ptr) = s.toString(b)
 		return len(b) == 0, err
 	case kindStrings:
 		list, err := decodeStrings(s)
@@ -135,13 +135,13 @@ func decodeStrings(s *scanner) ([]string, error) {
 	if c := s.peek(); c != '[' {
 		return nil, typeMismatch(c, "an array of strings")
 	}
-	list := []string{}
+	list := make([]string, 0, s.countItems())
 	err := s.arrayItems(func() error {
 		if c := s.peek(); c != '"' {
 			return wrapProperty("["+strconv.Itoa(len(list))+"]", typeMismatch(c, "a string"))
 		}
 		b, err := s.stringBytes()
-		list = append(list, string(b))
+		list = append(list, s.toString(b))
 		return err
 	})
 	return list, err
@@ -211,7 +211,7 @@ func decodeHashes(s *scanner) (Hashes, error) {
 			return wrapProperty(string(name), typeMismatch(c, "a string"))
 		}
 		v, err := s.str()
-		h[string(name)] = v
+		h[s.toString(name)] = v
 		return err
 	})
 	return h, err
@@ -224,7 +224,7 @@ func decodeRawMap(s *scanner) (map[string]json.RawMessage, error) {
 	m := map[string]json.RawMessage{}
 	err := s.objectFields(func(name []byte) error {
 		raw, err := s.appendCompact(nil)
-		m[string(name)] = raw
+		m[s.toString(name)] = raw
 		return err
 	})
 	return m, err

@@ -42,12 +42,18 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 // properties, vocabularies, identifier formats), which is the job of the
 // stix/validate package.
 func Decode(data []byte) (Object, error) {
+	return decodeObject(data, false)
+}
+
+// decodeObject decodes an object; with alias set, its strings share memory
+// with data, which the caller must then never modify.
+func decodeObject(data []byte, alias bool) (Object, error) {
 	objectType, err := peekString(data, "type")
 	if err != nil {
 		return nil, &DecodeError{Err: err}
 	}
 	o := New(objectType)
-	if err := decodeInto(data, o); err != nil {
+	if err := decodeInto(data, o, alias); err != nil {
 		id, _ := peekString(data, "id")
 		return nil, &DecodeError{Type: objectType, ID: id, Err: err}
 	}
@@ -59,7 +65,7 @@ func Decode(data []byte) (Object, error) {
 // type does not model are kept in its Custom (or Properties) map. The type
 // property is not checked against o's type.
 func Unmarshal(data []byte, o Object) error {
-	if err := decodeInto(data, o); err != nil {
+	if err := decodeInto(data, o, false); err != nil {
 		objectType, _ := peekString(data, "type")
 		id, _ := peekString(data, "id")
 		return &DecodeError{Type: objectType, ID: id, Err: err}
@@ -67,14 +73,14 @@ func Unmarshal(data []byte, o Object) error {
 	return nil
 }
 
-func decodeInto(data []byte, o any) error {
+func decodeInto(data []byte, o any, alias bool) error {
 	v := reflect.ValueOf(o)
 	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
 		return errors.New("decode target must be a non-nil pointer to a struct, not " +
 			reflect.TypeOf(o).String())
 	}
 	v.Elem().SetZero()
-	s := scanner{data: data}
+	s := scanner{data: data, alias: alias}
 	if err := decodeStruct(&s, planFor(v.Type().Elem()), v.UnsafePointer()); err != nil {
 		return err
 	}
@@ -180,7 +186,7 @@ func marshalValue[T any](v *T) ([]byte, error) {
 }
 
 func unmarshalValue[T any](data []byte, v *T) error {
-	return decodeInto(data, v)
+	return decodeInto(data, v, false)
 }
 
 var _ json.Marshaler = Indicator{}

@@ -1,6 +1,7 @@
 package stix
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -17,9 +18,11 @@ var errReaderUsed = errors.New("bundle reader already iterated: create a new rea
 
 const (
 	readerMinBuffer = 64 << 10
-	// readerKeepBuffer is the buffer size above which the reader drops its
-	// buffer once the large object that needed it has been read.
-	readerKeepBuffer = 1 << 20
+	// readerSpill is the size from which a value being read moves out of
+	// the read buffer into parts of its own, so that the buffer stays small
+	// and a large value is copied only once, into an allocation of its exact
+	// size.
+	readerSpill = 1 << 20
 )
 
 // BundleReader reads the objects of a STIX bundle one at a time from an
@@ -59,6 +62,8 @@ type RawObject struct {
 	Data []byte
 	// Index is the object's position in the bundle's objects array.
 	Index int
+
+	owned bool // Data is an allocation of its own, not part of the read buffer
 }
 
 // Decode decodes the object, as Decode does.
@@ -124,12 +129,21 @@ func (br *BundleReader) Objects() iter.Seq2[Object, error] {
 				}
 				continue
 			}
-			o, err := raw.Decode()
+			o, err := br.decode(raw)
 			if !yield(o, err) {
 				return
 			}
 		}
 	}
+}
+
+// decode decodes a raw object of the bundle. A large object is held in an
+// allocation of its own that nothing else writes to, so its strings share
+// that memory instead of being copied: this keeps the peak memory of a very
+// large object (such as a report listing every object of the bundle) near
+// the size of its JSON text.
+func (br *BundleReader) decode(raw RawObject) (Object, error) {
+	return decodeObject(raw.Data, raw.owned)
 }
 
 // RawObjects returns an iterator over the objects as raw JSON. An array
@@ -149,7 +163,7 @@ func (br *BundleReader) RawObjects() iter.Seq2[RawObject, error] {
 			return
 		}
 		for {
-			raw, more, err := br.nextElement()
+			raw, owned, more, err := br.nextElement()
 			if err != nil {
 				br.err = err
 				yield(RawObject{}, err)
@@ -158,7 +172,7 @@ func (br *BundleReader) RawObjects() iter.Seq2[RawObject, error] {
 			if !more {
 				break
 			}
-			ro := RawObject{Data: raw, Index: br.object}
+			ro := RawObject{Data: raw, Index: br.object, owned: owned}
 			br.object++
 			var elemErr error
 			if raw[0] != '{' {
@@ -198,9 +212,8 @@ func (br *BundleReader) fill(keep int) (bool, error) {
 		size := len(br.buf)
 		switch {
 		case pending >= size/2:
-			size += size / 2
-		case size > readerKeepBuffer && pending < readerMinBuffer/2:
-			// The large object that grew the buffer is done: release it.
+			size *= 2
+		case size > readerMinBuffer && pending < readerMinBuffer/2:
 			size = readerMinBuffer
 		}
 		if size != len(br.buf) {
@@ -273,66 +286,107 @@ func jsonKindNameOrByte(c byte) string {
 
 // valueBytes returns the JSON value at the current position without
 // checking its syntax beyond matching brackets and string quotes, and moves
-// past it. The result aliases the buffer.
-func (br *BundleReader) valueBytes() ([]byte, error) {
+// past it. The result aliases the buffer, unless owned is true: a value of
+// readerSpill bytes or more is gathered in parts and returned in an
+// allocation of its own.
+func (br *BundleReader) valueBytes() (value []byte, owned bool, err error) {
 	if _, err := br.peekByte(); err != nil {
-		return nil, err
+		return nil, false, err
 	}
+	var v valueScan
+	var parts [][]byte
+	partsLen := 0
 	start := br.pos
 	j := start
-	depth := 0
-	inString, escape := false, false
-	for {
-		for ; j < br.end; j++ {
-			c := br.buf[j]
-			if inString {
-				switch {
-				case escape:
-					escape = false
-				case c == '\\':
-					escape = true
-				case c == '"':
-					inString = false
-					if depth == 0 {
-						return br.take(start, j+1), nil
-					}
-				}
-				continue
-			}
-			switch c {
-			case '"':
-				inString = true
-			case '{', '[':
-				depth++
-			case '}', ']':
-				if depth == 0 {
-					return br.take(start, j), nil
-				}
-				depth--
-				if depth == 0 {
-					return br.take(start, j+1), nil
-				}
-			case ',', ' ', '\t', '\r', '\n':
-				if depth == 0 {
-					return br.take(start, j), nil
-				}
-			}
+	finish := func(end int) ([]byte, bool, error) {
+		if parts == nil {
+			return br.take(start, end), false, nil
 		}
-		scanned := j - start
+		whole := make([]byte, 0, partsLen+end-start)
+		for _, part := range parts {
+			whole = append(whole, part...)
+		}
+		br.pos = end
+		return append(whole, br.buf[start:end]...), true, nil
+	}
+	for {
+		if end, done := v.scan(br.buf, j, br.end); done {
+			return finish(end)
+		}
+		if parts != nil || br.end-start >= readerSpill {
+			parts = append(parts, bytes.Clone(br.buf[start:br.end]))
+			partsLen += br.end - start
+			start = br.end
+			br.pos = start // the parts hold everything before
+		}
+		scanned := br.end - start
 		more, err := br.fill(start)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		start = br.pos
 		j = start + scanned
 		if !more {
-			if depth == 0 && !inString && j > start {
-				return br.take(start, j), nil
+			if v.complete(j > start || parts != nil) {
+				return finish(j)
 			}
 			br.pos = j
-			return nil, br.syntaxError("unexpected end of input inside a value")
+			return nil, false, br.syntaxError("unexpected end of input inside a value")
 		}
 	}
+}
+
+// valueScan finds the end of a JSON value across buffer refills.
+type valueScan struct {
+	depth            int
+	inString, escape bool
+}
+
+// scan looks for the end of the value in buf[from:to]. It returns the index
+// just past the value and true, or false when more input is needed.
+func (v *valueScan) scan(buf []byte, from, to int) (int, bool) {
+	for j := from; j < to; j++ {
+		c := buf[j]
+		if v.inString {
+			switch {
+			case v.escape:
+				v.escape = false
+			case c == '\\':
+				v.escape = true
+			case c == '"':
+				v.inString = false
+				if v.depth == 0 {
+					return j + 1, true
+				}
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			v.inString = true
+		case '{', '[':
+			v.depth++
+		case '}', ']':
+			if v.depth == 0 {
+				return j, true
+			}
+			v.depth--
+			if v.depth == 0 {
+				return j + 1, true
+			}
+		case ',', ' ', '\t', '\r', '\n':
+			if v.depth == 0 {
+				return j, true
+			}
+		}
+	}
+	return to, false
+}
+
+// complete reports whether a value cut by the end of the input is whole: a
+// scalar such as a number is, a container or string is not.
+func (v *valueScan) complete(started bool) bool {
+	return started && v.depth == 0 && !v.inString
 }
 
 func (br *BundleReader) take(start, end int) []byte {
@@ -417,7 +471,7 @@ func (br *BundleReader) readMembers(first bool) (bool, error) {
 
 // memberName reads a member name and the colon after it.
 func (br *BundleReader) memberName() (string, error) {
-	raw, err := br.valueBytes()
+	raw, _, err := br.valueBytes()
 	if err != nil {
 		return "", err
 	}
@@ -431,7 +485,7 @@ func (br *BundleReader) memberName() (string, error) {
 
 // bundleMember reads the value of a bundle member other than objects.
 func (br *BundleReader) bundleMember(name string) error {
-	raw, err := br.valueBytes()
+	raw, _, err := br.valueBytes()
 	if err != nil {
 		return err
 	}
@@ -482,39 +536,39 @@ func (br *BundleReader) checkBundle() error {
 
 // nextElement returns the next element of the objects array, or false at
 // its end.
-func (br *BundleReader) nextElement() ([]byte, bool, error) {
+func (br *BundleReader) nextElement() (raw []byte, owned, more bool, err error) {
 	if br.done {
-		return nil, false, nil
+		return nil, false, false, nil
 	}
 	c, err := br.peekByte()
 	if err != nil {
-		return nil, false, err
+		return nil, false, false, err
 	}
 	switch {
 	case c == ']':
 		br.pos++
-		return nil, false, nil
+		return nil, false, false, nil
 	case br.object > 0 && c != ',':
-		return nil, false, br.syntaxError(
+		return nil, false, false, br.syntaxError(
 			"expected ',' or ']' after an element of the objects array")
 	case br.object > 0:
 		br.pos++
 		if c, err = br.peekByte(); err != nil {
-			return nil, false, err
+			return nil, false, false, err
 		}
 	}
 	if c == 0 {
-		return nil, false, br.syntaxError("unexpected end of input inside the objects array")
+		return nil, false, false, br.syntaxError("unexpected end of input inside the objects array")
 	}
-	raw, err := br.valueBytes()
+	raw, owned, err = br.valueBytes()
 	if err != nil {
-		return nil, false, err
+		return nil, false, false, err
 	}
 	if len(raw) == 0 {
-		return nil, false, br.syntaxError("expected a value in the objects array, found " +
+		return nil, false, false, br.syntaxError("expected a value in the objects array, found " +
 			jsonKindNameOrByte(c))
 	}
-	return raw, true, nil
+	return raw, owned, true, nil
 }
 
 // readTrailer reads what follows the objects array: the remaining bundle

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -241,5 +242,56 @@ func TestRawObjectTypeAndID(t *testing.T) {
 	_, _, err = stix.RawObject{Data: []byte(`{"id":"url--1"}`)}.TypeAndID()
 	if !errors.Is(err, stix.ErrMissingType) {
 		t.Errorf("got %v, want ErrMissingType", err)
+	}
+}
+
+func bytesReader(data []byte) io.Reader { return bytes.NewReader(data) }
+
+// A large object keeps its values after the reader has moved on: its
+// strings share memory with the object's own copy of the input, never with
+// the read buffer.
+func TestBundleReaderLargeObjectSurvivesLaterReads(t *testing.T) {
+	refs := make([]string, 60_000)
+	for i := range refs {
+		refs[i] = fmt.Sprintf("indicator--%08d-0000-4000-8000-000000000000", i)
+	}
+	report, err := json.Marshal(map[string]any{"type": "report", "id": "report--1", "name": "big",
+		"object_refs": refs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in bytes.Buffer
+	in.WriteString(`{"type":"bundle","id":"bundle--1","objects":[`)
+	in.Write(report)
+	for i := range 2000 {
+		fmt.Fprintf(&in, `,{"type":"x-filler","id":"x-filler--%d","v":"%s"}`, i, strings.Repeat("z", 900))
+	}
+	in.WriteString("]}")
+	var kept *stix.Report
+	var small []stix.Object
+	n := 0
+	for o, err := range stix.NewBundleReader(iotest.HalfReader(&in)).Objects() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r, ok := o.(*stix.Report); ok {
+			kept = r
+		} else {
+			small = append(small, o)
+		}
+		n++
+	}
+	for i, o := range small {
+		if want := fmt.Sprintf("x-filler--%d", i); o.ObjectID() != want {
+			t.Fatalf("small object %d has id %q after later reads, want %q", i, o.ObjectID(), want)
+		}
+	}
+	if n != 2001 || kept == nil {
+		t.Fatalf("read %d objects, report found %v", n, kept != nil)
+	}
+	for i, ref := range kept.ObjectRefs {
+		if ref != refs[i] {
+			t.Fatalf("object_refs[%d] = %q after later reads, want %q", i, ref, refs[i])
+		}
 	}
 }

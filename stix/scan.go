@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // scanner reads one JSON document held in memory. It is the tokenizer behind
@@ -12,6 +13,9 @@ import (
 type scanner struct {
 	data []byte
 	pos  int
+	// alias lets decoded strings share memory with data instead of being
+	// copied. It is set only when data is never modified afterwards.
+	alias bool
 }
 
 // SyntaxError is a JSON syntax error at a byte offset of the input.
@@ -159,10 +163,20 @@ func (s *scanner) stringBytes() ([]byte, error) {
 	return nil, s.fail("unterminated string")
 }
 
-// str reads a JSON string into a new Go string.
+// str reads a JSON string into a Go string.
 func (s *scanner) str() (string, error) {
 	b, err := s.stringBytes()
-	return string(b), err
+	return s.toString(b), err
+}
+
+// toString converts bytes returned by stringBytes to a string, sharing their
+// memory in alias mode. The bytes are then either part of data, which the
+// caller guarantees is never modified, or a fresh unescaped copy.
+func (s *scanner) toString(b []byte) string {
+	if s.alias && len(b) > 0 {
+		return unsafe.String(&b[0], len(b))
+	}
+	return string(b)
 }
 
 func (s *scanner) unescape(start int) ([]byte, error) {
@@ -391,6 +405,18 @@ func (s *scanner) appendArray(dst []byte, elem func([]byte) ([]byte, error)) ([]
 		return err
 	})
 	return append(dst, ']'), err
+}
+
+// countItems returns the number of elements of the array at the current
+// position, for sizing the slice that receives them. It does not move the
+// scanner and returns 0 when the array is malformed.
+func (s *scanner) countItems() int {
+	probe := scanner{data: s.data, pos: s.pos}
+	n := 0
+	if probe.arrayItems(func() error { n++; return probe.skip() }) != nil {
+		return 0
+	}
+	return n
 }
 
 // skip validates and skips the value at the current position.
