@@ -1,9 +1,9 @@
 package stix
 
 // The JSON methods below let encoding/json (and any library built on it)
-// encode and decode the types of this package with the same rules as
-// Marshal and Decode: every property kept, empty values written back, no
-// HTML escaping by this package. TestJSONMethodsCoverEveryType checks that
+// encode and decode the types of this package with the rules of Marshal and
+// Decode. Every property is kept, empty values are written back, and this
+// package escapes no HTML characters. TestJSONMethodsCoverEveryType checks that
 // every codec type has them.
 
 // MarshalJSON encodes v as STIX JSON.

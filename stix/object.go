@@ -38,9 +38,9 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 // gives back the same JSON value.
 //
 // Decode checks the JSON types of the properties it models and the form of
-// timestamps; it does not validate the object against STIX rules (required
-// properties, vocabularies, identifier formats), which is the job of the
-// stix/validate package.
+// timestamps. It does not validate the object against STIX rules (required
+// properties, vocabularies, identifier formats): the stix/validate package
+// does.
 func Decode(data []byte) (Object, error) {
 	return decodeObject(data, false)
 }
@@ -162,7 +162,7 @@ func (e *EncodeError) Error() string {
 func (e *EncodeError) Unwrap() error { return e.Err }
 
 // Clone returns a deep copy of o, made by encoding and decoding it. It fails
-// only when o cannot be encoded.
+// when o cannot be encoded, such as when Custom holds invalid JSON.
 func Clone[T Object](o T) (T, error) {
 	var zero T
 	data, err := Marshal(o)

@@ -19,9 +19,8 @@ var errReaderUsed = errors.New("bundle reader already iterated: create a new rea
 const (
 	readerMinBuffer = 64 << 10
 	// readerSpill is the size from which a value being read moves out of
-	// the read buffer into parts of its own, so that the buffer stays small
-	// and a large value is copied only once, into an allocation of its exact
-	// size.
+	// the read buffer into parts of its own. The buffer stays small, and a
+	// large value is copied only once, into an allocation of its exact size.
 	readerSpill = 1 << 20
 )
 
@@ -139,8 +138,8 @@ func (br *BundleReader) Objects() iter.Seq2[Object, error] {
 
 // decode decodes a raw object of the bundle. A large object is held in an
 // allocation of its own that nothing else writes to, so its strings share
-// that memory instead of being copied: this keeps the peak memory of a very
-// large object (such as a report listing every object of the bundle) near
+// that memory instead of being copied. This keeps the peak memory of a very
+// large object, such as a report listing every object of the bundle, near
 // the size of its JSON text.
 func (br *BundleReader) decode(raw RawObject) (Object, error) {
 	return decodeObject(raw.Data, raw.owned)
@@ -426,7 +425,7 @@ func (br *BundleReader) readHeader() error {
 }
 
 // readMembers reads bundle members until the objects array starts (it
-// returns true) or the bundle ends (false). first tells whether no member
+// returns true) or the bundle ends (false). first reports whether no member
 // has been read yet.
 func (br *BundleReader) readMembers(first bool) (bool, error) {
 	for {

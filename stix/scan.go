@@ -130,6 +130,15 @@ func (s *scanner) arrayItems(fn func() error) error {
 	}
 }
 
+// stringStop marks the bytes that end the fast scan of a string: the
+// closing quote, a backslash, control characters and non-ASCII bytes.
+var stringStop = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = c == '"' || c == '\\' || c < 0x20 || c >= utf8.RuneSelf
+	}
+	return t
+}()
+
 // stringBytes reads a JSON string and returns its unescaped content. The
 // result aliases the input when the string holds no escape sequence, so the
 // caller must copy it before keeping it.
@@ -139,28 +148,49 @@ func (s *scanner) stringBytes() ([]byte, error) {
 	}
 	s.pos++
 	start := s.pos
-	for s.pos < len(s.data) {
-		c := s.data[s.pos]
+	nonASCII := false
+	data := s.data
+	for i := s.pos; i < len(data); i++ {
+		c := data[i]
+		if !stringStop[c] {
+			continue
+		}
 		switch {
 		case c == '"':
-			out := s.data[start:s.pos]
-			s.pos++
+			out := data[start:i]
+			if nonASCII && !utf8.Valid(out) {
+				return nil, s.invalidUTF8(start)
+			}
+			s.pos = i + 1
 			return out, nil
 		case c == '\\':
+			s.pos = i
+			if nonASCII && !utf8.Valid(data[start:i]) {
+				return nil, s.invalidUTF8(start)
+			}
 			return s.unescape(start)
 		case c < 0x20:
+			s.pos = i
 			return nil, s.fail("control character in string")
-		case c < utf8.RuneSelf:
-			s.pos++
 		default:
-			r, size := utf8.DecodeRune(s.data[s.pos:])
-			if r == utf8.RuneError && size == 1 {
-				return nil, s.fail("invalid UTF-8 in string")
-			}
-			s.pos += size
+			nonASCII = true
 		}
 	}
+	s.pos = len(data)
 	return nil, s.fail("unterminated string")
+}
+
+// invalidUTF8 reports the first invalid UTF-8 sequence of the string that
+// starts at start.
+func (s *scanner) invalidUTF8(start int) error {
+	for s.pos = start; s.pos < len(s.data); {
+		r, size := utf8.DecodeRune(s.data[s.pos:])
+		if r == utf8.RuneError && size == 1 {
+			break
+		}
+		s.pos += size
+	}
+	return s.fail("invalid UTF-8 in string")
 }
 
 // str reads a JSON string into a Go string.
@@ -183,7 +213,16 @@ func (s *scanner) unescape(start int) ([]byte, error) {
 	out := make([]byte, 0, s.pos-start+16)
 	out = append(out, s.data[start:s.pos]...)
 	for s.pos < len(s.data) {
-		c := s.data[s.pos]
+		run := s.pos
+		for run < len(s.data) && !stringStop[s.data[run]] {
+			run++
+		}
+		out = append(out, s.data[s.pos:run]...)
+		s.pos = run
+		if run == len(s.data) {
+			break
+		}
+		c := s.data[run]
 		switch {
 		case c == '"':
 			s.pos++
@@ -195,9 +234,6 @@ func (s *scanner) unescape(start int) ([]byte, error) {
 			}
 		case c < 0x20:
 			return nil, s.fail("control character in string")
-		case c < utf8.RuneSelf:
-			out = append(out, c)
-			s.pos++
 		default:
 			r, size := utf8.DecodeRune(s.data[s.pos:])
 			if r == utf8.RuneError && size == 1 {
@@ -359,7 +395,7 @@ func (s *scanner) appendCompact(dst []byte) ([]byte, error) {
 				dst = append(dst, ',')
 			}
 			n++
-			dst = appendString(dst, string(name))
+			dst = appendString(dst, name)
 			dst = append(dst, ':')
 			var err error
 			dst, err = s.appendCompact(dst)
@@ -427,21 +463,8 @@ func (s *scanner) skip() error {
 	case c == '[':
 		return s.arrayItems(s.skip)
 	case c == '"':
-		start := s.pos
-		s.pos++
-		for s.pos < len(s.data) {
-			switch c := s.data[s.pos]; {
-			case c == '"':
-				s.pos++
-				return nil
-			case c == '\\' || c < 0x20 || c >= utf8.RuneSelf:
-				s.pos = start
-				_, err := s.stringBytes()
-				return err
-			}
-			s.pos++
-		}
-		return s.fail("unterminated string")
+		_, err := s.stringBytes()
+		return err
 	default:
 		_, err := s.appendCompact(nil)
 		return err

@@ -255,8 +255,8 @@ type Relationship struct {
 	StopTime         Timestamp `json:"stop_time,omitzero"`
 }
 
-// Sighting denotes the belief that an SDO (SightingOfRef) was seen, how
-// often (Count) and by whom (WhereSightedRefs).
+// Sighting records that an SDO (SightingOfRef) was seen, how often (Count)
+// and by which identities or locations (WhereSightedRefs).
 type Sighting struct {
 	Common
 	Description      string    `json:"description,omitempty"`

@@ -12,7 +12,7 @@ const hexDigits = "0123456789abcdef"
 // with HTML escaping turned off: '"', '\\' and control characters are escaped,
 // U+2028 and U+2029 are written as \u2028 and \u2029, and invalid UTF-8 bytes
 // become U+FFFD.
-func appendString(dst []byte, s string) []byte {
+func appendString[T string | []byte](dst []byte, s T) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
@@ -28,7 +28,7 @@ func appendString(dst []byte, s string) []byte {
 			start = i
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		r, size := decodeRune(s[i:])
 		if r == utf8.RuneError && size == 1 {
 			dst = append(dst, s[start:i]...)
 			dst = append(dst, `\ufffd`...)
@@ -48,6 +48,16 @@ func appendString(dst []byte, s string) []byte {
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
+}
+
+func decodeRune[T string | []byte](s T) (rune, int) {
+	switch b := any(s).(type) {
+	case string:
+		return utf8.DecodeRuneInString(b)
+	case []byte:
+		return utf8.DecodeRune(b)
+	}
+	return utf8.RuneError, 1
 }
 
 func appendASCIIEscape(dst []byte, c byte) []byte {
