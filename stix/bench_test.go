@@ -69,6 +69,36 @@ func BenchmarkDecodeCorpus(b *testing.B) {
 	})
 }
 
+// BenchmarkDecodeCorpusRatio decodes the corpus both ways in alternation
+// and reports how many times longer encoding/json into map[string]any takes.
+// Alternating keeps the ratio meaningful on a machine shared with other
+// work, where separate runs see different loads.
+func BenchmarkDecodeCorpusRatio(b *testing.B) {
+	objects, total := corpusObjects(b)
+	var stixTime, mapTime time.Duration
+	b.SetBytes(2 * total)
+	for b.Loop() {
+		start := time.Now()
+		for _, raw := range objects {
+			if _, err := stix.Decode(raw); err != nil {
+				b.Fatal(err)
+			}
+		}
+		mid := time.Now()
+		for _, raw := range objects {
+			var m map[string]any
+			if err := json.Unmarshal(raw, &m); err != nil {
+				b.Fatal(err)
+			}
+		}
+		stixTime += mid.Sub(start)
+		mapTime += time.Since(mid)
+	}
+	b.ReportMetric(float64(mapTime)/float64(stixTime), "map/stix")
+	b.ReportMetric(float64(total)*float64(b.N)/stixTime.Seconds()/1e6, "stix-MB/s")
+	b.ReportMetric(float64(total)*float64(b.N)/mapTime.Seconds()/1e6, "map-MB/s")
+}
+
 // BenchmarkEncodeCorpus measures encoding every corpus object.
 func BenchmarkEncodeCorpus(b *testing.B) {
 	raws, total := corpusObjects(b)
