@@ -164,6 +164,7 @@ func padVersionTimestamps(v any) any {
 }
 
 func TestRoundTripRealFiles(t *testing.T) {
+	t.Parallel()
 	dirs := [][]string{
 		{"stix", "corpus"},
 		{"stix", "oasis-examples"},

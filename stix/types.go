@@ -156,7 +156,8 @@ func New(objectType string) Object {
 // EffectiveSpecVersion returns the STIX version an object follows, given
 // its type and spec_version property (possibly ""): the property when
 // present, otherwise "2.1" for SCOs and "2.0" for every other type, as
-// STIX 2.1 section 3.1 defines.
+// STIX 2.1 section 3.1 defines. Custom types count as non-SCO types, since
+// the type name alone does not tell.
 func EffectiveSpecVersion(objectType, specVersion string) string {
 	switch {
 	case specVersion != "":

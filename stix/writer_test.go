@@ -39,6 +39,7 @@ type rawBundle struct {
 }
 
 func TestBundleWriterMatchesEncoder(t *testing.T) {
+	t.Parallel()
 	for _, path := range jsonFiles(t, testenv.SharedDir(t, "stix", "corpus")) {
 		raws := objectsOf(t, path)
 		objects := make([]stix.Object, len(raws))
