@@ -314,3 +314,50 @@ func TestCategories(t *testing.T) {
 		}
 	}
 }
+
+func TestMarshalBundleAsObject(t *testing.T) {
+	b := stix.NewBundle(stix.TLPRed)
+	data, err := stix.Marshal(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back stix.Bundle
+	if err := stix.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.ID != b.ID || len(back.Objects) != 1 || back.Objects[0].ObjectID() != stix.TLPRedID {
+		t.Errorf("bundle read back as %+v", back)
+	}
+}
+
+// foreignObject is an Object type defined outside the stix package.
+type foreignObject struct {
+	Type  string `json:"type"`
+	ID    string `json:"id"`
+	Score int    `json:"score"`
+}
+
+func (f *foreignObject) ObjectType() string { return f.Type }
+func (f *foreignObject) ObjectID() string   { return f.ID }
+
+func TestForeignObjectUsesEncodingJSON(t *testing.T) {
+	in := &foreignObject{Type: "x-acme", ID: "x-acme--1", Score: 3}
+	data, err := stix.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(data) != `{"type":"x-acme","id":"x-acme--1","score":3}` {
+		t.Errorf("encoded as %s", data)
+	}
+	var out foreignObject
+	if err := stix.Unmarshal(data, &out); err != nil {
+		t.Fatal(err)
+	}
+	if out != *in {
+		t.Errorf("decoded as %+v", out)
+	}
+	refs, err := stix.References(in)
+	if err != nil || len(refs) != 0 {
+		t.Errorf("references %v, %v", refs, err)
+	}
+}

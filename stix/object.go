@@ -65,6 +65,9 @@ func decodeObject(data []byte, alias bool) (Object, error) {
 // type does not model are kept in its Custom (or Properties) map. The type
 // property is not checked against o's type.
 func Unmarshal(data []byte, o Object) error {
+	if b, ok := o.(*Bundle); ok {
+		return b.UnmarshalJSON(data)
+	}
 	if err := decodeInto(data, o, false); err != nil {
 		objectType, _ := peekString(data, "type")
 		id, _ := peekString(data, "id")
@@ -75,9 +78,13 @@ func Unmarshal(data []byte, o Object) error {
 
 func decodeInto(data []byte, o any, alias bool) error {
 	v := reflect.ValueOf(o)
-	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
-		return errors.New("decode target must be a non-nil pointer to a struct, not " +
+	if v.Kind() != reflect.Pointer || v.IsNil() {
+		return errors.New("decode target must be a non-nil pointer, not " +
 			reflect.TypeOf(o).String())
+	}
+	if !isCodecType(v.Type().Elem()) {
+		// Types of other packages decode through encoding/json.
+		return json.Unmarshal(data, o)
 	}
 	v.Elem().SetZero()
 	s := scanner{data: data, alias: alias}
@@ -85,6 +92,15 @@ func decodeInto(data []byte, o any, alias bool) error {
 		return err
 	}
 	return s.end()
+}
+
+// codecPackage is the import path of this package.
+var codecPackage = reflect.TypeFor[Common]().PkgPath()
+
+// isCodecType reports whether t is a struct type of this package, which the
+// codec encodes and decodes itself.
+func isCodecType(t reflect.Type) bool {
+	return t.Kind() == reflect.Struct && t.PkgPath() == codecPackage
 }
 
 // errFound stops a scan early once the wanted property is read.
@@ -132,8 +148,12 @@ func Marshal(o Object) ([]byte, error) {
 // AppendObject appends the compact JSON encoding of o to dst, as Marshal
 // does, and returns the extended buffer.
 func AppendObject(dst []byte, o Object) ([]byte, error) {
+	if b, ok := o.(*Bundle); ok {
+		data, err := b.MarshalJSON()
+		return append(dst, data...), err
+	}
 	v := reflect.ValueOf(o)
-	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+	if v.Kind() != reflect.Pointer || !isCodecType(v.Type().Elem()) {
 		// Objects of other packages encode through encoding/json.
 		return encodeOther(dst, o)
 	}

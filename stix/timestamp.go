@@ -1,6 +1,7 @@
 package stix
 
 import (
+	"bytes"
 	"errors"
 	"strconv"
 	"time"
@@ -245,14 +246,23 @@ func appendPadded(dst []byte, v, width int) []byte {
 	return append(dst, buf[:width]...)
 }
 
-// MarshalText returns the STIX form of ts.
+// MarshalText returns the STIX form of ts, or no text for the zero
+// Timestamp.
 func (ts Timestamp) MarshalText() ([]byte, error) {
+	if ts.IsZero() {
+		return []byte{}, nil
+	}
 	return ts.appendFormat(nil, 0), nil
 }
 
-// UnmarshalText parses a STIX timestamp into ts.
+// UnmarshalText parses a STIX timestamp into ts. Empty text gives the zero
+// Timestamp.
 func (ts *Timestamp) UnmarshalText(text []byte) error {
-	parsed, err := ParseTimestamp(string(text))
+	if len(text) == 0 {
+		*ts = Timestamp{}
+		return nil
+	}
+	parsed, err := parseTimestamp(text)
 	if err != nil {
 		return err
 	}
@@ -260,14 +270,21 @@ func (ts *Timestamp) UnmarshalText(text []byte) error {
 	return nil
 }
 
-// MarshalJSON returns ts as a JSON string.
+// MarshalJSON returns ts as a JSON string, or null for the zero Timestamp.
 func (ts Timestamp) MarshalJSON() ([]byte, error) {
+	if ts.IsZero() {
+		return []byte("null"), nil
+	}
 	b := append([]byte{'"'}, ts.appendFormat(nil, 0)...)
 	return append(b, '"'), nil
 }
 
-// UnmarshalJSON parses a JSON string holding a STIX timestamp into ts.
+// UnmarshalJSON parses a JSON string holding a STIX timestamp into ts. As
+// with other types, null leaves ts unchanged.
 func (ts *Timestamp) UnmarshalJSON(data []byte) error {
+	if string(bytes.TrimSpace(data)) == "null" {
+		return nil
+	}
 	sc := scanner{data: data}
 	s, err := sc.str()
 	if err != nil {

@@ -92,4 +92,10 @@ func TestTimestampJSONMethods(t *testing.T) {
 	if err := ts.UnmarshalJSON([]byte(`12`)); err == nil {
 		t.Error("a number was accepted as a timestamp")
 	}
+	if out, _ := (stix.Timestamp{}).MarshalJSON(); string(out) != "null" {
+		t.Errorf("zero Timestamp encoded as %s", out)
+	}
+	if err := ts.UnmarshalJSON([]byte(`null`)); err != nil || ts.String() != "2023-03-01T10:00:00.5Z" {
+		t.Errorf("null changed the timestamp to %s (%v)", ts, err)
+	}
 }
