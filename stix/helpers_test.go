@@ -361,3 +361,11 @@ func TestForeignObjectUsesEncodingJSON(t *testing.T) {
 		t.Errorf("references %v, %v", refs, err)
 	}
 }
+
+func TestDecodeRejectsTrailingData(t *testing.T) {
+	for _, in := range []string{`{"type":"url","value":"a"} x`, "{\"type\":\"url\"}\x00", `{"type":"url"}{}`} {
+		if _, err := stix.Decode([]byte(in)); err == nil {
+			t.Errorf("%q decoded without error", in)
+		}
+	}
+}

@@ -226,7 +226,7 @@ func (br *BundleReader) fill(keep int) (bool, error) {
 		br.pos -= keep
 		br.end = pending
 	}
-	for {
+	for range maxEmptyReads {
 		n, err := br.r.Read(br.buf[br.end:])
 		br.end += n
 		if err == io.EOF {
@@ -240,7 +240,12 @@ func (br *BundleReader) fill(keep int) (bool, error) {
 			return true, nil
 		}
 	}
+	return false, io.ErrNoProgress
 }
+
+// maxEmptyReads is the number of reads returning no data and no error after
+// which the reader gives up, as bufio.Reader does.
+const maxEmptyReads = 100
 
 // peekByte skips white space and returns the next byte, reading more input
 // as needed; 0 means the end of the input.
@@ -556,7 +561,7 @@ func (br *BundleReader) nextElement() (raw []byte, owned, more bool, err error) 
 			return nil, false, false, err
 		}
 	}
-	if c == 0 {
+	if c == 0 && br.pos >= br.end {
 		return nil, false, false, br.syntaxError("unexpected end of input inside the objects array")
 	}
 	raw, owned, err = br.valueBytes()
@@ -582,7 +587,7 @@ func (br *BundleReader) readTrailer() error {
 	if err != nil {
 		return err
 	}
-	if c != 0 {
+	if c != 0 || br.pos < br.end {
 		return br.syntaxError("unexpected data after the end of the bundle")
 	}
 	return nil

@@ -151,6 +151,7 @@ func TestBundleReaderErrors(t *testing.T) {
 		{"objects not array", `{"type":"bundle","objects":{}}`, 0, "not an array"},
 		{"missing comma", `[{"type":"x-a"} {"type":"x-b"}]`, 1, "expected ',' or ']'"},
 		{"trailing data", `[{"type":"x-a"}] x`, 1, "unexpected data after"},
+		{"trailing NUL", "[{\"type\":\"x-a\"}]\x00", 1, "unexpected data after"},
 		{"two objects arrays", `{"type":"bundle","objects":[],"objects":[]}`, 0, "two objects"},
 	}
 	for _, tt := range tests {
@@ -293,5 +294,16 @@ func TestBundleReaderLargeObjectSurvivesLaterReads(t *testing.T) {
 		if ref != refs[i] {
 			t.Fatalf("object_refs[%d] = %q after later reads, want %q", i, ref, refs[i])
 		}
+	}
+}
+
+type emptyReader struct{}
+
+func (emptyReader) Read([]byte) (int, error) { return 0, nil }
+
+func TestBundleReaderNoProgress(t *testing.T) {
+	_, errs := readRaw(stix.NewBundleReader(emptyReader{}))
+	if len(errs) != 1 || !errors.Is(errs[0], io.ErrNoProgress) {
+		t.Errorf("errors %v, want io.ErrNoProgress", errs)
 	}
 }

@@ -65,7 +65,7 @@ func (s *scanner) expect(c byte) error {
 
 // end reports an error unless only white space remains.
 func (s *scanner) end() error {
-	if s.peek() != 0 {
+	if s.skipSpace(); s.pos < len(s.data) {
 		return s.fail("unexpected data after the JSON value")
 	}
 	return nil
