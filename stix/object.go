@@ -60,10 +60,11 @@ func decodeObject(data []byte, alias bool) (Object, error) {
 	return o, nil
 }
 
-// Unmarshal decodes a STIX object from JSON into o, which must be a pointer
-// to one of this package's object types or a *Generic. Properties that o's
+// Unmarshal decodes a STIX object from JSON into o, a pointer to one of
+// this package's object types, a *Generic or a *Bundle. Properties that o's
 // type does not model are kept in its Custom (or Properties) map. The type
-// property is not checked against o's type.
+// property is not checked against o's type. Pointers to types of other
+// packages decode through encoding/json.
 func Unmarshal(data []byte, o Object) error {
 	if b, ok := o.(*Bundle); ok {
 		return b.UnmarshalJSON(data)
