@@ -295,7 +295,7 @@ func TestZeroAndFalseValuesCase(t *testing.T) {
 
 	built := stix.Create[stix.Malware]()
 	built.Name = "Example one-off implant"
-	built.IsFamily = new(bool)
+	built.IsFamily = new(false)
 	if got, ok := encodedValue(t, built, "is_family"); !ok || got != "false" {
 		t.Errorf("built malware is_family = %q (present %v)", got, ok)
 	}

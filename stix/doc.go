@@ -14,8 +14,8 @@
 //
 // Optional booleans and numbers are pointers, so that false and 0 stay
 // distinct from an absent property (is_family: false, confidence: 0,
-// count: 0). Timestamps are Timestamp values, which keep the number of
-// fraction digits they were read with.
+// count: 0); set them with new(false) or new(0). Timestamps are Timestamp
+// values, which keep the number of fraction digits they were read with.
 //
 // # Lossless JSON
 //
