@@ -200,16 +200,7 @@ func TestPredefinedMarkings(t *testing.T) {
 func codecTypes(t *testing.T) []reflect.Type {
 	t.Helper()
 	var roots []reflect.Type
-	for _, typ := range []string{
-		"attack-pattern", "campaign", "course-of-action", "grouping", "identity", "incident",
-		"indicator", "infrastructure", "intrusion-set", "location", "malware",
-		"malware-analysis", "note", "observed-data", "opinion", "report", "threat-actor",
-		"tool", "vulnerability", "relationship", "sighting", "artifact",
-		"autonomous-system", "directory", "domain-name", "email-addr", "email-message",
-		"file", "ipv4-addr", "ipv6-addr", "mac-addr", "mutex", "network-traffic", "process",
-		"software", "url", "user-account", "windows-registry-key", "x509-certificate",
-		"marking-definition", "language-content", "extension-definition", "x-custom",
-	} {
+	for _, typ := range append(slices.Clone(allTypes), "x-custom") {
 		roots = append(roots, reflect.TypeOf(stix.New(typ)).Elem())
 	}
 	exts := []string{
