@@ -5,6 +5,7 @@ import (
 	"errors"
 	"reflect"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -357,6 +358,37 @@ func TestDecodeRejectsTrailingData(t *testing.T) {
 	for _, in := range []string{`{"type":"url","value":"a"} x`, "{\"type\":\"url\"}\x00", `{"type":"url"}{}`} {
 		if _, err := stix.Decode([]byte(in)); err == nil {
 			t.Errorf("%q decoded without error", in)
+		}
+	}
+}
+
+// Decoding from several goroutines at once is safe, including the first
+// use of each type (run this test alone under -race to cover that).
+func TestDecodeConcurrent(t *testing.T) {
+	inputs := [][]byte{
+		[]byte(`{"type":"file","id":"file--1","extensions":{"windows-pebinary-ext":{"pe_type":"exe","sections":[{"name":"a"}]}}}`),
+		[]byte(`{"type":"x509-certificate","id":"x509-certificate--1","x509_v3_extensions":{"key_usage":"a"}}`),
+		[]byte(`{"type":"email-message","id":"email-message--1","body_multipart":[{"body":"x"}]}`),
+		[]byte(`{"type":"language-content","id":"language-content--1","contents":{"fr":{"name":"x"}}}`),
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 8*len(inputs))
+	for range 8 {
+		for _, in := range inputs {
+			wg.Go(func() {
+				o, err := stix.Decode(in)
+				if err == nil {
+					_, err = stix.Marshal(o)
+				}
+				errs <- err
+			})
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
 		}
 	}
 }
