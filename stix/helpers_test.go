@@ -26,6 +26,7 @@ func TestReferencesEveryPlace(t *testing.T) {
 				"nested": {"owner_ref": "identity--9"}}
 		},
 		"x_acme_source_ref": "identity--10",
+		"x_acme_empty_ref": "",
 		"name": "a_ref"
 	}`)
 	o, err := stix.Decode(data)

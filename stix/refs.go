@@ -6,6 +6,7 @@ import "strings"
 // properties named *_ref and *_refs at any depth, so including those inside
 // extensions, granular markings and custom properties. Each identifier
 // appears once, in the order of its first occurrence in o's JSON encoding.
+// Empty strings are left out.
 func References(o Object) ([]string, error) {
 	data, err := Marshal(o)
 	if err != nil {
@@ -31,6 +32,9 @@ type refCollector struct {
 }
 
 func (c *refCollector) add(id string) {
+	if id == "" {
+		return // an empty reference, such as "x_mitre_data_source_ref": ""
+	}
 	if _, dup := c.seen[id]; !dup {
 		c.seen[id] = struct{}{}
 		c.refs = append(c.refs, id)
