@@ -3,8 +3,10 @@ package stix_test
 import (
 	"encoding/json"
 	"errors"
+	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -390,6 +392,54 @@ func TestDecodeConcurrent(t *testing.T) {
 	for err := range errs {
 		if err != nil {
 			t.Error(err)
+		}
+	}
+}
+
+// Strings of every length and mix of plain bytes, escapes, control
+// characters and multi-byte characters decode as encoding/json decodes
+// them, and encode back to the same value.
+func TestStringsMatchEncodingJSON(t *testing.T) {
+	pieces := []string{"a", "Z", " ", "\"", "\\", "\n", "\t", "\x01", "\x1f", "é", "€", "😀",
+		"\u2028", "<", "&", "/", "\x7f"}
+	rnd := rand.New(rand.NewPCG(1, 2))
+	for range 3000 {
+		var sb strings.Builder
+		for range rnd.IntN(40) {
+			sb.WriteString(pieces[rnd.IntN(len(pieces))])
+		}
+		want := sb.String()
+		name, err := json.Marshal(want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data := []byte(`{"type":"identity","id":"identity--1","name":` + string(name) + `}`)
+		o, err := stix.Decode(data)
+		if err != nil {
+			t.Fatalf("%q: %v", want, err)
+		}
+		if got := o.(*stix.Identity).Name; got != want {
+			t.Fatalf("decoded %q, want %q", got, want)
+		}
+		out, err := stix.Marshal(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back struct{ Name string }
+		if err := json.Unmarshal(out, &back); err != nil || back.Name != want {
+			t.Fatalf("encoded %s, read back %q (%v)", out, back.Name, err)
+		}
+	}
+}
+
+func TestStringsRejectRawControlAndInvalidUTF8(t *testing.T) {
+	for _, bad := range []string{"\x01", "\x1f", "\n", "\xff", "\xc3"} {
+		for at := range 20 {
+			value := strings.Repeat("a", at) + bad + strings.Repeat("b", 20-at)
+			data := []byte(`{"type":"identity","id":"identity--1","name":"` + value + `"}`)
+			if _, err := stix.Decode(data); err == nil {
+				t.Errorf("%q at %d: decoded without error", bad, at)
+			}
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package stix
 
 import (
+	"encoding/binary"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -139,6 +140,31 @@ var stringStop = func() (t [256]bool) {
 	return t
 }()
 
+// skipPlain returns the index of the first byte at or after i that ends the
+// plain part of a string (see stringStop), testing eight bytes at a time.
+// Near the end of data, where fewer than eight bytes remain, it may return
+// an earlier index, which the caller's byte loop then continues from.
+func skipPlain(data []byte, i int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for ; i+8 <= len(data); i += 8 {
+		w := binary.LittleEndian.Uint64(data[i:])
+		quote := w ^ (ones * '"')
+		backslash := w ^ (ones * '\\')
+		// A byte is zero in quote or backslash, below 0x20, or has its high
+		// bit set exactly when the expression below has its high bit.
+		found := (quote - ones) &^ quote
+		found |= (backslash - ones) &^ backslash
+		found |= (w - ones*0x20) &^ w
+		found |= w
+		if found&highs != 0 {
+			for end := i + 8; i < end && !stringStop[data[i]]; i++ {
+			}
+			return i
+		}
+	}
+	return i
+}
+
 // stringBytes reads a JSON string and returns its unescaped content. The
 // result aliases the input when the string holds no escape sequence, so the
 // caller must copy it before keeping it.
@@ -151,6 +177,10 @@ func (s *scanner) stringBytes() ([]byte, error) {
 	nonASCII := false
 	data := s.data
 	for i := s.pos; i < len(data); i++ {
+		i = skipPlain(data, i)
+		if i >= len(data) {
+			break
+		}
 		c := data[i]
 		if !stringStop[c] {
 			continue
@@ -213,7 +243,7 @@ func (s *scanner) unescape(start int) ([]byte, error) {
 	out := make([]byte, 0, s.pos-start+16)
 	out = append(out, s.data[start:s.pos]...)
 	for s.pos < len(s.data) {
-		run := s.pos
+		run := skipPlain(s.data, s.pos)
 		for run < len(s.data) && !stringStop[s.data[run]] {
 			run++
 		}
@@ -444,15 +474,46 @@ func (s *scanner) appendArray(dst []byte, elem func([]byte) ([]byte, error)) ([]
 }
 
 // countItems returns the number of elements of the array at the current
-// position, for sizing the slice that receives them. It does not move the
-// scanner and returns 0 when the array is malformed.
+// position, for sizing the slice that receives them. It counts the commas
+// outside strings and nested values without checking the syntax, which the
+// decoding that follows does, and does not move the scanner.
 func (s *scanner) countItems() int {
-	probe := scanner{data: s.data, pos: s.pos}
-	n := 0
-	if probe.arrayItems(func() error { n++; return probe.skip() }) != nil {
+	data := s.data
+	i := s.pos
+	if i >= len(data) || data[i] != '[' {
 		return 0
 	}
-	return n
+	depth, items, inString, empty := 0, 1, false, true
+	for i++; i < len(data); i++ {
+		c := data[i]
+		switch {
+		case inString:
+			if c == '\\' {
+				i++
+			} else if c == '"' {
+				inString = false
+			}
+			continue
+		case c == '"':
+			inString = true
+		case c == '[' || c == '{':
+			depth++
+		case c == ']' || c == '}':
+			if depth == 0 {
+				if empty {
+					return 0
+				}
+				return items
+			}
+			depth--
+		case c == ',' && depth == 0:
+			items++
+		case isSpace(c):
+			continue
+		}
+		empty = false
+	}
+	return 0
 }
 
 // skip validates and skips the value at the current position.
