@@ -39,6 +39,20 @@ func corpusObjects(b *testing.B) ([][]byte, int64) {
 	return objects, total
 }
 
+// decodeAllRaw decodes every raw object.
+func decodeAllRaw(b *testing.B, raws [][]byte) []stix.Object {
+	b.Helper()
+	objects := make([]stix.Object, len(raws))
+	for i, raw := range raws {
+		o, err := stix.Decode(raw)
+		if err != nil {
+			b.Fatal(err)
+		}
+		objects[i] = o
+	}
+	return objects
+}
+
 // BenchmarkDecodeCorpus compares decoding every corpus object into this
 // package's types with decoding the same bytes into map[string]any with
 // encoding/json.
@@ -102,14 +116,7 @@ func BenchmarkDecodeCorpusRatio(b *testing.B) {
 // BenchmarkEncodeCorpus measures encoding every corpus object.
 func BenchmarkEncodeCorpus(b *testing.B) {
 	raws, total := corpusObjects(b)
-	objects := make([]stix.Object, len(raws))
-	for i, raw := range raws {
-		o, err := stix.Decode(raw)
-		if err != nil {
-			b.Fatal(err)
-		}
-		objects[i] = o
-	}
+	objects := decodeAllRaw(b, raws)
 	b.SetBytes(total)
 	b.ReportAllocs()
 	var buf []byte
@@ -280,5 +287,42 @@ func BenchmarkReadLargeBundle(b *testing.B) {
 			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
 			b.ReportMetric(float64(info.Size())/1e6, "bundle-MB")
 		})
+	}
+}
+
+// BenchmarkBundleWriter writes every corpus object to io.Discard, as JSON
+// text (WriteRaw, the export connector's path) and as decoded objects
+// (Write), compact and indented.
+func BenchmarkBundleWriter(b *testing.B) {
+	raws, total := corpusObjects(b)
+	objects := decodeAllRaw(b, raws)
+	for _, indent := range []bool{false, true} {
+		for _, raw := range []bool{true, false} {
+			name := map[bool]string{true: "WriteRaw", false: "Write"}[raw]
+			name += map[bool]string{true: "/indent", false: "/compact"}[indent]
+			b.Run(name, func(b *testing.B) {
+				b.SetBytes(total)
+				b.ReportAllocs()
+				for b.Loop() {
+					w, err := stix.NewBundleWriter(io.Discard, stix.WriterOptions{Indent: indent})
+					if err != nil {
+						b.Fatal(err)
+					}
+					for i := range raws {
+						if raw {
+							err = w.WriteRaw(raws[i])
+						} else {
+							err = w.Write(objects[i])
+						}
+						if err != nil {
+							b.Fatal(err)
+						}
+					}
+					if err := w.Close(); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }

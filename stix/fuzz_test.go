@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/opencti-go/sdk/stix"
 )
@@ -92,6 +93,55 @@ func FuzzBundleReader(f *testing.F) {
 		for o, err := range stix.NewBundleReader(bytes.NewReader(data)).Objects() {
 			if err == nil && o == nil {
 				t.Fatal("nil object without error")
+			}
+		}
+	})
+}
+
+// FuzzBundleWriterRaw checks WriteRaw against encoding/json: it accepts
+// exactly the valid JSON objects (in valid UTF-8) and lays them out as
+// json.Compact and json.Indent do.
+func FuzzBundleWriterRaw(f *testing.F) {
+	for _, seed := range []string{
+		`{"type":"x-a","id":"x-a--1","v":[1,{"a":[]},{}],"s":"\u00e9\"\\/"}`,
+		` { "a" : [ 1 , 2 ] , "b" : { } } `,
+		`{"a":"<&>\u2028"}`,
+		`[1]`,
+		`{"a":1}x`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		trimmed := bytes.TrimSpace(data)
+		valid := json.Valid(data) && utf8.Valid(data) && len(trimmed) > 0 && trimmed[0] == '{'
+		for _, indent := range []bool{false, true} {
+			var out bytes.Buffer
+			w, err := stix.NewBundleWriter(&out, stix.WriterOptions{ID: "bundle--1", Indent: indent})
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = w.WriteRaw(data)
+			if valid != (err == nil) {
+				t.Fatalf("valid object %v, WriteRaw error %v", valid, err)
+			}
+			if !valid {
+				continue
+			}
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			var want bytes.Buffer
+			if indent {
+				want.WriteString("{\n    \"type\": \"bundle\",\n    \"id\": \"bundle--1\",\n    \"objects\": [\n        ")
+				_ = json.Indent(&want, trimmed, "        ", "    ")
+				want.WriteString("\n    ]\n}\n")
+			} else {
+				want.WriteString(`{"type":"bundle","id":"bundle--1","objects":[`)
+				_ = json.Compact(&want, data)
+				want.WriteString("]}\n")
+			}
+			if !bytes.Equal(out.Bytes(), want.Bytes()) {
+				t.Fatalf("indent %v:\n got %q\nwant %q", indent, out.Bytes(), want.Bytes())
 			}
 		}
 	})

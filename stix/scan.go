@@ -75,6 +75,27 @@ func (s *scanner) end() error {
 // objectFields calls fn for each member of the object starting at the current
 // position, with the member name unescaped. fn must consume the member value.
 func (s *scanner) objectFields(fn func(name []byte) error) error {
+	return s.eachMember(s.stringBytes, fn)
+}
+
+// members is objectFields for callers that need no member names: fn gets
+// each name as written, with its quotes and escapes.
+func (s *scanner) members(fn func(rawName []byte) error) error {
+	return s.eachMember(s.rawString, fn)
+}
+
+// rawString checks the string at the current position and returns it as
+// written, quotes included.
+func (s *scanner) rawString() ([]byte, error) {
+	s.skipSpace()
+	start := s.pos
+	err := s.skipString()
+	return s.data[start:s.pos], err
+}
+
+// eachMember walks the object at the current position, reading each member
+// name with readName.
+func (s *scanner) eachMember(readName func() ([]byte, error), fn func([]byte) error) error {
 	if err := s.expect('{'); err != nil {
 		return err
 	}
@@ -83,7 +104,7 @@ func (s *scanner) objectFields(fn func(name []byte) error) error {
 		return nil
 	}
 	for {
-		name, err := s.stringBytes()
+		name, err := readName()
 		if err != nil {
 			return err
 		}
@@ -221,6 +242,64 @@ func (s *scanner) invalidUTF8(start int) error {
 		s.pos += size
 	}
 	return s.fail("invalid UTF-8 in string")
+}
+
+// skipString checks the JSON string at the current position and moves past
+// it without unescaping it.
+func (s *scanner) skipString() error {
+	if s.peek() != '"' {
+		return s.fail("expected a string")
+	}
+	start := s.pos + 1
+	nonASCII := false
+	data := s.data
+	for i := start; i < len(data); i++ {
+		i = skipPlain(data, i)
+		if i >= len(data) {
+			break
+		}
+		switch c := data[i]; {
+		case !stringStop[c]:
+		case c == '"':
+			if nonASCII && !utf8.Valid(data[start:i]) {
+				return s.invalidUTF8(start)
+			}
+			s.pos = i + 1
+			return nil
+		case c == '\\':
+			s.pos = i
+			if err := s.skipEscape(); err != nil {
+				return err
+			}
+			i = s.pos - 1
+		case c < 0x20:
+			s.pos = i
+			return s.fail("control character in string")
+		default:
+			nonASCII = true
+		}
+	}
+	s.pos = len(data)
+	return s.fail("unterminated string")
+}
+
+// skipEscape checks the escape sequence at the current position and moves
+// past it.
+func (s *scanner) skipEscape() error {
+	if s.pos+1 < len(s.data) {
+		switch s.data[s.pos+1] {
+		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			s.pos += 2
+			return nil
+		case 'u':
+			s.pos += 2
+			if _, ok := s.hex4(); ok {
+				return nil
+			}
+			s.pos -= 2
+		}
+	}
+	return s.fail("invalid escape sequence")
 }
 
 // str reads a JSON string into a Go string.
@@ -420,12 +499,12 @@ func (s *scanner) appendCompact(dst []byte) ([]byte, error) {
 	case c == '{':
 		dst = append(dst, '{')
 		n := 0
-		err := s.objectFields(func(name []byte) error {
+		err := s.members(func(rawName []byte) error {
 			if n > 0 {
 				dst = append(dst, ',')
 			}
 			n++
-			dst = appendString(dst, name)
+			dst = append(dst, rawName...)
 			dst = append(dst, ':')
 			var err error
 			dst, err = s.appendCompact(dst)
@@ -436,7 +515,7 @@ func (s *scanner) appendCompact(dst []byte) ([]byte, error) {
 		return s.appendArray(dst, s.appendCompact)
 	case c == '"':
 		start := s.pos
-		if _, err := s.stringBytes(); err != nil {
+		if err := s.skipString(); err != nil {
 			return dst, err
 		}
 		return append(dst, s.data[start:s.pos]...), nil
@@ -520,12 +599,11 @@ func (s *scanner) countItems() int {
 func (s *scanner) skip() error {
 	switch c := s.peek(); {
 	case c == '{':
-		return s.objectFields(func([]byte) error { return s.skip() })
+		return s.members(func([]byte) error { return s.skip() })
 	case c == '[':
 		return s.arrayItems(s.skip)
 	case c == '"':
-		_, err := s.stringBytes()
-		return err
+		return s.skipString()
 	default:
 		_, err := s.appendCompact(nil)
 		return err

@@ -3,7 +3,6 @@ package stix
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"errors"
 	"io"
 	"strings"
@@ -30,15 +29,16 @@ type WriterOptions struct {
 //
 // A BundleWriter is not safe for concurrent use.
 type BundleWriter struct {
-	w       *bufio.Writer
-	counter countingWriter
-	id      string
-	indent  bool
-	count   int
-	err     error
-	closed  bool
-	scratch []byte
-	indentB bytes.Buffer
+	w        *bufio.Writer
+	counter  countingWriter
+	id       string
+	indent   bool
+	count    int
+	err      error
+	closed   bool
+	scratch  []byte // encoded typed object
+	compactB []byte // compacted raw object
+	indentB  []byte // indented object
 }
 
 type countingWriter struct {
@@ -122,20 +122,20 @@ func (bw *BundleWriter) check() error {
 }
 
 // writeObject writes the separator and the object, compacted or indented.
-// compact tells that data is known to be valid compact JSON.
+// compact tells that data is known to be valid compact JSON; other data is
+// checked and compacted first.
 func (bw *BundleWriter) writeObject(data []byte, compact bool) error {
-	bw.indentB.Reset()
-	var err error
-	switch {
-	case bw.indent:
-		err = json.Indent(&bw.indentB, data, "        ", "    ")
-	case compact:
-		bw.indentB.Write(data)
-	default:
-		err = json.Compact(&bw.indentB, data)
-	}
-	if err != nil {
-		return errors.New("write object: invalid JSON: " + err.Error())
+	if !compact {
+		s := scanner{data: data}
+		out, err := s.appendCompact(bw.compactB[:0])
+		if err == nil {
+			err = s.end()
+		}
+		bw.compactB = out[:0]
+		if err != nil {
+			return errors.New("write object: invalid JSON: " + err.Error())
+		}
+		data = out
 	}
 	switch {
 	case bw.count == 0 && bw.indent:
@@ -147,7 +147,11 @@ func (bw *BundleWriter) writeObject(data []byte, compact bool) error {
 	default:
 		bw.writeString(",")
 	}
-	bw.write(bw.indentB.Bytes())
+	if bw.indent {
+		bw.indentB = appendIndent(bw.indentB[:0], data, "        ", "    ")
+		data = bw.indentB
+	}
+	bw.write(data)
 	if bw.err == nil {
 		bw.count++
 	}
