@@ -11,6 +11,7 @@ import (
 
 // Namespace is the UUID namespace of STIX deterministic identifiers
 // (UUIDv5), 00abedb4-aa42-466c-9c01-fed23315a9b7.
+// It must not be modified.
 var Namespace = uuid.MustParse("00abedb4-aa42-466c-9c01-fed23315a9b7")
 
 // ErrNoIDProperties reports a deterministic id requested from no

@@ -19,6 +19,7 @@ type DecodeError struct {
 	Err  error
 }
 
+// Error describes the object and what is wrong with it.
 func (e *DecodeError) Error() string {
 	subject := "object"
 	switch {
@@ -30,6 +31,7 @@ func (e *DecodeError) Error() string {
 	return "decode " + subject + ": " + e.Err.Error()
 }
 
+// Unwrap returns the underlying error.
 func (e *DecodeError) Unwrap() error { return e.Err }
 
 // Decode decodes one STIX object from JSON. Objects of the STIX 2.1 types
@@ -176,10 +178,12 @@ type EncodeError struct {
 	Err  error
 }
 
+// Error describes the object and what is wrong with it.
 func (e *EncodeError) Error() string {
 	return "encode " + e.Type + " " + e.ID + ": " + e.Err.Error()
 }
 
+// Unwrap returns the underlying error.
 func (e *EncodeError) Unwrap() error { return e.Err }
 
 // Clone returns a deep copy of o, made by encoding and decoding it. It fails

@@ -183,10 +183,12 @@ type PropertyError struct {
 	Err      error  // what is wrong with its value
 }
 
+// Error names the property and what is wrong with its value.
 func (e *PropertyError) Error() string {
 	return "property " + e.Property + ": " + e.Err.Error()
 }
 
+// Unwrap returns the underlying error.
 func (e *PropertyError) Unwrap() error { return e.Err }
 
 // wrapProperty prefixes the property path of err with name.

@@ -25,6 +25,7 @@ type SyntaxError struct {
 	Msg    string // description of the error
 }
 
+// Error gives the offset and the problem.
 func (e *SyntaxError) Error() string {
 	return "invalid JSON at offset " + strconv.FormatInt(e.Offset, 10) + ": " + e.Msg
 }

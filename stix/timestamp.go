@@ -34,6 +34,7 @@ type TimestampError struct {
 	Reason string // what is wrong with it
 }
 
+// Error names the value, the problem and the expected form.
 func (e *TimestampError) Error() string {
 	return "invalid timestamp " + strconv.Quote(e.Value) + ": " + e.Reason +
 		" (write it as YYYY-MM-DDTHH:MM:SS[.fraction]Z in UTC)"
