@@ -1,0 +1,322 @@
+package connector
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Default timings. Each can be changed through [Options].
+const (
+	DefaultHeartbeat        = 10 * time.Second
+	DefaultPingInterval     = 40 * time.Second
+	DefaultWorkPingInterval = 5 * time.Minute
+	DefaultDrainTimeout     = 25 * time.Second
+	DefaultReconnectDelay   = time.Second
+	DefaultMaxReconnect     = 60 * time.Second
+	DefaultStartupDelay     = 5 * time.Second
+	DefaultRetryDelay       = 5 * time.Second
+)
+
+// Options tunes the framework. The zero value gives the defaults named on
+// each field.
+type Options struct {
+	// Logger receives the framework's logs; nil discards them.
+	Logger *slog.Logger
+	// Heartbeat is the AMQP heartbeat interval. Default 10 s, as pycti.
+	Heartbeat time.Duration
+	// PingInterval is the period of pingConnector. Default 40 s. The
+	// platform counts a connector inactive 5 minutes after its last ping.
+	PingInterval time.Duration
+	// WorkPingInterval is the period of the work ping while a handler runs.
+	// Default 5 minutes; the platform shows a work as timed out after 20.
+	WorkPingInterval time.Duration
+	// DrainTimeout is how long a shutdown waits for the running handler
+	// before its context is cancelled and its message requeued. Default 25 s.
+	DrainTimeout time.Duration
+	// ReconnectDelay and MaxReconnectDelay bound the broker reconnection
+	// backoff (doubling, with jitter). Defaults 1 s and 60 s.
+	ReconnectDelay    time.Duration
+	MaxReconnectDelay time.Duration
+	// MaxReconnectsPerMinute caps broker connection attempts (channel
+	// reopenings included) in any 60 s window. Default 10.
+	MaxReconnectsPerMinute int
+	// StartupDelay and MaxStartupDelay bound the backoff of the start-up
+	// health check and registration. Defaults 5 s and 60 s.
+	StartupDelay    time.Duration
+	MaxStartupDelay time.Duration
+	// MaxRetries caps how often one work is requeued after a [Retryable]
+	// handler error, per process. Default 3; negative means never requeue.
+	MaxRetries int
+	// RetryDelay is how long a message waits before it is requeued after a
+	// retryable error. Default 5 s.
+	RetryDelay time.Duration
+	// ReportAttempts caps the attempts of one toProcessed call made while
+	// the message is still held. Default 5. After that the report is queued
+	// and retried with each connector ping while the process lives.
+	ReportAttempts int
+	// PublishAttempts caps the attempts to publish one bundle. Default 10
+	// (about 3 minutes of backoff).
+	PublishAttempts int
+	// CompletedWorks is how many finished work ids are remembered to
+	// recognise a second delivery without asking the platform. Default 10000.
+	CompletedWorks int
+	// MetricsAddr overrides the metrics listen address, ":<MetricsPort>"
+	// by default.
+	MetricsAddr string
+}
+
+func (o Options) withDefaults() Options {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&o.Heartbeat, DefaultHeartbeat)
+	def(&o.PingInterval, DefaultPingInterval)
+	def(&o.WorkPingInterval, DefaultWorkPingInterval)
+	def(&o.DrainTimeout, DefaultDrainTimeout)
+	def(&o.ReconnectDelay, DefaultReconnectDelay)
+	def(&o.MaxReconnectDelay, DefaultMaxReconnect)
+	def(&o.StartupDelay, DefaultStartupDelay)
+	def(&o.MaxStartupDelay, DefaultMaxReconnect)
+	def(&o.RetryDelay, DefaultRetryDelay)
+	if o.MaxReconnectsPerMinute <= 0 {
+		o.MaxReconnectsPerMinute = 10
+	}
+	if o.MaxRetries == 0 {
+		o.MaxRetries = 3
+	}
+	if o.ReportAttempts <= 0 {
+		o.ReportAttempts = 5
+	}
+	if o.PublishAttempts <= 0 {
+		o.PublishAttempts = 10
+	}
+	if o.CompletedWorks <= 0 {
+		o.CompletedWorks = 10000
+	}
+	o.Logger = discardLogger(o.Logger)
+	return o
+}
+
+// Connector runs one connector: registration, ping, consumption of the
+// listen queue, work reporting and bundle sending. Build it with [New] and
+// call [Connector.Run] once. Its methods are safe for concurrent use.
+type Connector struct {
+	cfg      Config
+	platform Platform
+	opts     Options
+	log      *slog.Logger
+	metrics  *Metrics
+
+	running atomic.Bool
+
+	mu  sync.Mutex // guards reg and registered
+	reg Registration
+	// registered is closed once the first registration succeeded.
+	registered chan struct{}
+
+	state   stateStore
+	works   *workRecord
+	reports *reportQueue
+	pub     *publisher
+	health  health
+
+	invalidLog logLimiter
+}
+
+// New checks cfg and returns a Connector that calls platform. It does no
+// I/O.
+func New(cfg *Config, platform Platform, opts Options) (*Connector, error) {
+	if cfg == nil || platform == nil {
+		return nil, errors.New("connector: config and platform are required")
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	o := opts.withDefaults()
+	c := &Connector{
+		cfg:        *cfg,
+		platform:   platform,
+		opts:       o,
+		log:        o.Logger,
+		registered: make(chan struct{}),
+		works:      newWorkRecord(o.CompletedWorks),
+	}
+	c.metrics = newMetrics(cfg.MetricsNamespace, cfg.MetricsSubsystem)
+	c.reports = &reportQueue{}
+	c.pub = &publisher{c: c}
+	return c, nil
+}
+
+// Config returns a copy of the configuration.
+func (c *Connector) Config() Config { return c.cfg }
+
+// Metrics returns the connector's Prometheus metrics.
+func (c *Connector) Metrics() *Metrics { return c.metrics }
+
+// Registration returns the last registration answer, and false before the
+// first registration succeeded.
+func (c *Connector) Registration() (Registration, bool) {
+	select {
+	case <-c.registered:
+	default:
+		return Registration{}, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.reg, true
+}
+
+// Run starts the connector and blocks until ctx is done. It checks the
+// platform and registers (retrying both with a capped backoff), starts the
+// ping loop and the metrics endpoint, then consumes the listen queue and
+// hands each message to h. When ctx is done it drains (see the package
+// documentation) and returns nil. It returns an error only for a problem
+// that retrying cannot fix, such as a metrics port already in use. Run may
+// be called once.
+func (c *Connector) Run(ctx context.Context, h Handler) error {
+	if h == nil {
+		return errors.New("connector: nil handler")
+	}
+	if !c.running.CompareAndSwap(false, true) {
+		return errors.New("connector: Run called twice")
+	}
+	defer c.metrics.setState(stateStopped)
+	stopMetrics, err := c.serveMetrics()
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
+	if !c.start(ctx) {
+		c.log.Info("connector stopped before registration")
+		return nil
+	}
+	pingDone := make(chan struct{})
+	pingCtx, stopPing := context.WithCancel(ctx)
+	go func() {
+		defer close(pingDone)
+		c.pingLoop(pingCtx)
+	}()
+	c.consume(ctx, h)
+	stopPing()
+	<-pingDone
+	c.flushReports()
+	c.pub.close()
+	c.log.Info("connector stopped")
+	return nil
+}
+
+// start runs the health check and the registration, each retried with a
+// capped backoff. It returns false when ctx ends first.
+func (c *Connector) start(ctx context.Context) bool {
+	b := &backoff{first: c.opts.StartupDelay, max: c.opts.MaxStartupDelay}
+	for attempt := 1; ; attempt++ {
+		info, err := c.platform.About(ctx)
+		if err == nil {
+			c.log.Info("platform reachable", "version", info.Version)
+			break
+		}
+		delay := b.next()
+		c.log.Warn("platform health check failed", "attempt", attempt, "delay", delay,
+			"error", err)
+		if !sleep(ctx, delay) {
+			return false
+		}
+	}
+	b.reset()
+	for attempt := 1; ; attempt++ {
+		err := c.register(ctx)
+		if err == nil {
+			return true
+		}
+		delay := b.next()
+		c.log.Warn("connector registration failed", "attempt", attempt, "delay", delay,
+			"error", err)
+		if !sleep(ctx, delay) {
+			return false
+		}
+	}
+}
+
+// register sends registerConnector and stores the answer.
+func (c *Connector) register(ctx context.Context) error {
+	reg, err := c.platform.RegisterConnector(ctx, c.registerInput())
+	if err != nil {
+		return fmt.Errorf("register connector %s: %w", c.cfg.ID, err)
+	}
+	if reg.Broker.Listen == "" || reg.Broker.PushExchange == "" {
+		return fmt.Errorf("register connector %s: answer has no queue names", c.cfg.ID)
+	}
+	if reg.ID == "" {
+		reg.ID = c.cfg.ID
+	}
+	c.mu.Lock()
+	first := c.reg.ID == ""
+	c.reg = reg
+	c.mu.Unlock()
+	if first {
+		c.state.set(reg.ConnectorState)
+		close(c.registered)
+		c.log.Info("connector registered", "id", reg.ID, "queue", reg.Broker.Listen)
+	} else {
+		c.log.Debug("connector registered again", "id", reg.ID, "queue", reg.Broker.Listen)
+	}
+	return nil
+}
+
+func (c *Connector) registerInput() RegisterInput {
+	return RegisterInput{
+		ID:                   c.cfg.ID,
+		Name:                 c.cfg.Name,
+		Type:                 c.cfg.Type,
+		Scope:                c.cfg.Scope,
+		Auto:                 c.cfg.Auto,
+		OnlyContextual:       c.cfg.OnlyContextual,
+		PlaybookCompatible:   c.cfg.PlaybookCompatible,
+		AutoUpdate:           c.cfg.AutoUpdate,
+		EnrichmentResolution: c.cfg.EnrichmentResolution,
+	}
+}
+
+func (c *Connector) registration() Registration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.reg
+}
+
+// serveMetrics starts the /metrics and /healthz endpoint when the
+// configuration asks for it, and returns its stop function.
+func (c *Connector) serveMetrics() (func(), error) {
+	if !c.cfg.ExposeMetrics {
+		return func() {}, nil
+	}
+	addr := c.opts.MetricsAddr
+	if addr == "" {
+		addr = ":" + strconv.Itoa(c.cfg.MetricsPort)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen for metrics on %s: %w", addr, err)
+	}
+	srv := &http.Server{Handler: c.HTTPHandler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			c.log.Error("metrics endpoint stopped", "error", err)
+		}
+	}()
+	c.log.Info("metrics endpoint listening", "address", ln.Addr().String())
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	}, nil
+}

@@ -1,0 +1,353 @@
+package connector
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	amqp "github.com/rabbitmq/amqp091-go"
+)
+
+// session is one consuming channel. Several sessions can share a
+// connection when only the channel was closed (a consumer timeout, a
+// missing queue).
+type session struct {
+	id         int
+	conn       *amqp.Connection
+	ch         *amqp.Channel
+	tag        string
+	deliveries <-chan amqp.Delivery
+	closed     chan *amqp.Error
+	opened     time.Time
+}
+
+// stableSession is how long a session must live for the reconnection
+// backoff to start again from its first delay.
+const stableSession = 30 * time.Second
+
+// drainGrace is how long a handler has to return after its context was
+// cancelled at the drain deadline.
+const drainGrace = 5 * time.Second
+
+// consumer is the state of the goroutine that owns the consuming channel.
+// Only that goroutine touches it.
+type consumer struct {
+	c       *Connector
+	h       Handler
+	runCtx  context.Context
+	conn    *amqp.Connection
+	sess    *session
+	nextID  int
+	backoff backoff
+	limiter attemptLimiter
+
+	inflight *job
+	pending  *pendingDelivery
+	results  chan jobResult
+}
+
+type pendingDelivery struct {
+	d    amqp.Delivery
+	sess *session
+}
+
+// consume runs the consumer until ctx ends, then drains.
+func (c *Connector) consume(ctx context.Context, h Handler) {
+	l := &consumer{
+		c: c, h: h, runCtx: ctx,
+		backoff: backoff{first: c.opts.ReconnectDelay, max: c.opts.MaxReconnectDelay},
+		limiter: attemptLimiter{n: c.opts.MaxReconnectsPerMinute, window: time.Minute},
+		results: make(chan jobResult, 1),
+	}
+	defer l.closeAll()
+	for {
+		if l.sess == nil && !l.connect(ctx) {
+			break
+		}
+		select {
+		case <-ctx.Done():
+		case d, ok := <-l.sess.deliveries:
+			if !ok {
+				l.lost()
+				continue
+			}
+			l.onDelivery(d, l.sess)
+			continue
+		case res := <-l.results:
+			l.onResult(res, true)
+			continue
+		}
+		break
+	}
+	l.drain()
+}
+
+// connect opens a consuming session, waiting between attempts with the
+// backoff and the attempt limiter. It returns false when ctx ends first.
+func (l *consumer) connect(ctx context.Context) bool {
+	c := l.c
+	for {
+		now := time.Now()
+		wait := l.limiter.wait(now)
+		if l.nextID > 0 {
+			wait = max(wait, l.backoff.next())
+		}
+		if wait > 0 {
+			c.log.Info("waiting before broker connection attempt", "delay", wait)
+			if !sleep(ctx, wait) {
+				return false
+			}
+		}
+		if ctx.Err() != nil {
+			return false
+		}
+		l.limiter.record(time.Now())
+		l.nextID++
+		if l.nextID > 1 {
+			l.reregister(ctx)
+		}
+		sess, err := l.open()
+		if err == nil {
+			l.sess = sess
+			c.health.setBroker(true)
+			c.metrics.connections.Inc()
+			c.log.Info("consuming listen queue", "queue", c.registration().Broker.Listen,
+				"session", sess.id)
+			return true
+		}
+		c.log.Warn("broker connection attempt failed", "attempt", l.nextID, "error", err)
+	}
+}
+
+// reregister asks the platform for the current queue names before a
+// reconnection, because the platform re-declares the queues when it
+// registers a connector. Failing, it keeps the previous answer.
+func (l *consumer) reregister(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := l.c.register(ctx); err != nil {
+		l.c.log.Warn("registration before reconnecting failed; using the previous queue names",
+			"error", err)
+	}
+}
+
+// open opens a channel (and a connection when none is usable), sets the
+// prefetch to 1 and starts consuming the listen queue.
+func (l *consumer) open() (*session, error) {
+	c := l.c
+	reg := c.registration()
+	if l.conn == nil || l.conn.IsClosed() {
+		name := fmt.Sprintf("opencti-go %s (%s) consumer", c.cfg.ID, c.cfg.Name)
+		target, err := c.brokerTarget(reg.Broker.Connection, name)
+		if err != nil {
+			return nil, err
+		}
+		conn, err := target.dial()
+		if err != nil {
+			return nil, fmt.Errorf("connect to %s: %w", target, err)
+		}
+		l.conn = conn
+	}
+	ch, err := l.conn.Channel()
+	if err != nil {
+		l.closeConn()
+		return nil, fmt.Errorf("open channel: %w", err)
+	}
+	if err := ch.Qos(1, 0, false); err != nil {
+		return nil, fmt.Errorf("set prefetch: %w", err)
+	}
+	tag := fmt.Sprintf("opencti-go-%s-%d", c.cfg.ID, l.nextID)
+	deliveries, err := ch.Consume(reg.Broker.Listen, tag, false, false, false, false, nil)
+	if err != nil {
+		_ = ch.Close()
+		return nil, fmt.Errorf("consume queue %s: %w", reg.Broker.Listen, err)
+	}
+	return &session{
+		id: l.nextID, conn: l.conn, ch: ch, tag: tag, deliveries: deliveries,
+		closed: ch.NotifyClose(make(chan *amqp.Error, 1)), opened: time.Now(),
+	}, nil
+}
+
+// lost handles the end of the current session's deliveries: a closed
+// channel or connection. Messages it held go back to the queue on the
+// broker side, so a held delivery that never started is forgotten.
+func (l *consumer) lost() {
+	c := l.c
+	sess := l.sess
+	l.sess = nil
+	c.health.setBroker(false)
+	var reason error = errors.New("channel closed")
+	select {
+	case e, ok := <-sess.closed:
+		if ok && e != nil {
+			reason = e
+		}
+	default:
+	}
+	if time.Since(sess.opened) >= stableSession {
+		l.backoff.reset()
+	}
+	if l.pending != nil && l.pending.sess == sess {
+		l.pending = nil
+	}
+	c.log.Warn("broker session lost; reconnecting", "session", sess.id, "error", reason,
+		"connection_open", !sess.conn.IsClosed(), "job_running", l.inflight != nil)
+}
+
+// onDelivery starts a job for a delivery, or holds it while another runs.
+// A delivery for the running work (the broker requeued it after the
+// previous channel closed) is adopted: the job will acknowledge it instead.
+func (l *consumer) onDelivery(d amqp.Delivery, sess *session) {
+	c := l.c
+	msg, err := DecodeMessage(d.Body, c.cfg.Type)
+	var invalid *MessageError
+	workID := ""
+	if err != nil {
+		errors.As(err, &invalid)
+		workID = invalid.WorkID
+	} else {
+		workID = msg.Internal.WorkID
+		msg.Redelivered = d.Redelivered
+		msg.conn = c
+	}
+	if l.inflight != nil {
+		if workID != "" && workID == l.inflight.workID {
+			l.inflight.delivery, l.inflight.sess = d, sess
+			c.log.Info("redelivered message of the running work adopted", "work_id", workID)
+			return
+		}
+		if l.pending != nil && l.pending.sess == l.sess {
+			// Prefetch 1 makes this unreachable; requeue rather than lose it.
+			l.settle(d, sess, verdictRequeue)
+			return
+		}
+		l.pending = &pendingDelivery{d: d, sess: sess}
+		return
+	}
+	if workID != "" && c.works.completed(workID) {
+		c.metrics.messages.WithLabelValues("duplicate").Inc()
+		c.log.Info("work already processed; second delivery skipped", "work_id", workID)
+		l.settle(d, sess, verdictAck)
+		return
+	}
+	j := &job{workID: workID, retryKey: retryKey(workID, d.Body), msg: msg, invalid: invalid,
+		delivery: d, sess: sess}
+	j.ctx, j.cancel = context.WithCancel(context.WithoutCancel(l.runCtx))
+	l.inflight = j
+	c.metrics.setState(stateRunning)
+	go func() {
+		v := c.runJob(j, l.h)
+		l.results <- jobResult{j: j, v: v}
+	}()
+}
+
+// onResult settles the delivery of a finished job and, when startNext is
+// true, starts the held delivery.
+func (l *consumer) onResult(res jobResult, startNext bool) {
+	j := res.j
+	j.cancel()
+	if j != l.inflight {
+		return
+	}
+	l.inflight = nil
+	l.c.metrics.setState(stateIdle)
+	l.settle(j.delivery, j.sess, res.v)
+	if p := l.pending; p != nil && startNext {
+		l.pending = nil
+		if p.sess == l.sess {
+			l.onDelivery(p.d, p.sess)
+		}
+	}
+}
+
+// settle acknowledges, requeues or rejects a delivery on its channel. When
+// that channel is gone the broker has already requeued the message; a
+// finished work is then recognised on its next delivery.
+func (l *consumer) settle(d amqp.Delivery, sess *session, v verdict) {
+	if sess == nil || sess != l.sess {
+		l.c.log.Debug("delivery's channel closed before settlement; the broker requeued it",
+			"verdict", v.String())
+		return
+	}
+	var err error
+	switch v {
+	case verdictAck:
+		err = d.Ack(false)
+	case verdictRequeue:
+		err = d.Nack(false, true)
+	case verdictReject:
+		err = d.Nack(false, false)
+	}
+	if err != nil {
+		l.c.log.Warn("delivery settlement failed", "verdict", v.String(), "error", err)
+	}
+}
+
+// drain stops consuming, requeues a held delivery and waits up to
+// DrainTimeout for the running job. Past the deadline the job's context is
+// cancelled; a job that still does not return is abandoned and its message
+// goes back to the queue when the channel closes.
+func (l *consumer) drain() {
+	c := l.c
+	var deliveries <-chan amqp.Delivery
+	if l.sess != nil {
+		if err := l.sess.ch.Cancel(l.sess.tag, false); err != nil {
+			c.log.Debug("consumer cancel failed", "error", err)
+		}
+		deliveries = l.sess.deliveries
+	}
+	if p := l.pending; p != nil {
+		l.pending = nil
+		l.settle(p.d, p.sess, verdictRequeue)
+	}
+	if l.inflight == nil {
+		return
+	}
+	c.log.Info("shutting down: waiting for the running handler", "work_id", l.inflight.workID,
+		"timeout", c.opts.DrainTimeout)
+	deadline := time.NewTimer(c.opts.DrainTimeout)
+	defer deadline.Stop()
+	var grace <-chan time.Time
+	for l.inflight != nil {
+		select {
+		case res := <-l.results:
+			l.onResult(res, false)
+		case d, ok := <-deliveries:
+			if !ok {
+				deliveries = nil
+				continue
+			}
+			l.settle(d, l.sess, verdictRequeue)
+		case <-deadline.C:
+			c.log.Warn("drain deadline passed: cancelling the handler",
+				"work_id", l.inflight.workID)
+			l.inflight.interrupted.Store(true)
+			l.inflight.cancel()
+			grace = time.After(drainGrace)
+		case <-grace:
+			c.log.Warn("handler did not stop; its message goes back to the queue",
+				"work_id", l.inflight.workID)
+			l.inflight.abandoned.Store(true)
+			l.inflight = nil
+		}
+	}
+}
+
+func (l *consumer) closeConn() {
+	if l.conn != nil {
+		_ = l.conn.Close()
+		l.conn = nil
+	}
+}
+
+// closeAll closes the channel (the broker requeues what is still unacked)
+// and the connection.
+func (l *consumer) closeAll() {
+	if l.sess != nil {
+		_ = l.sess.ch.Close()
+		l.sess = nil
+	}
+	l.closeConn()
+	l.c.health.setBroker(false)
+}

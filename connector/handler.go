@@ -1,0 +1,214 @@
+package connector
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"sync/atomic"
+	"time"
+
+	amqp "github.com/rabbitmq/amqp091-go"
+)
+
+// Handler processes one listen-queue message and returns the text of the
+// work's terminal report ("Export done", for example). An error marks the
+// work in error with the error's text, unless it is [Retryable]. The
+// context is cancelled when a shutdown's drain deadline passes; a handler
+// should then return promptly.
+type Handler interface {
+	Handle(ctx context.Context, msg *Message) (string, error)
+}
+
+// HandlerFunc adapts a function to [Handler].
+type HandlerFunc func(ctx context.Context, msg *Message) (string, error)
+
+// Handle calls f.
+func (f HandlerFunc) Handle(ctx context.Context, msg *Message) (string, error) {
+	return f(ctx, msg)
+}
+
+// verdict is what happens to a delivery when its job ends.
+type verdict int
+
+const (
+	verdictAck     verdict = iota // processed or recognised: remove
+	verdictRequeue                // give it back to the queue
+	verdictReject                 // invalid: remove without processing
+)
+
+func (v verdict) String() string {
+	return [...]string{"ack", "requeue", "reject"}[v]
+}
+
+// job is one message being processed. delivery belongs to the consumer
+// goroutine; the other fields are set before the job starts.
+type job struct {
+	workID   string
+	retryKey string
+	msg      *Message
+	invalid  *MessageError
+
+	delivery amqp.Delivery
+	sess     *session
+
+	ctx         context.Context
+	cancel      context.CancelFunc
+	interrupted atomic.Bool
+	abandoned   atomic.Bool
+}
+
+type jobResult struct {
+	j *job
+	v verdict
+}
+
+func retryKey(workID string, body []byte) string {
+	if workID != "" {
+		return workID
+	}
+	sum := sha256.Sum256(body)
+	return "body:" + hex.EncodeToString(sum[:8])
+}
+
+// runJob processes one message and returns what to do with its delivery.
+// It runs on its own goroutine, never on the one that owns the channel.
+func (c *Connector) runJob(j *job, h Handler) verdict {
+	if j.invalid != nil {
+		return c.rejectInvalid(j)
+	}
+	if j.workID != "" {
+		if c.alreadyProcessed(j.ctx, j.workID) {
+			c.metrics.messages.WithLabelValues("duplicate").Inc()
+			c.log.Info("work already processed; second delivery skipped", "work_id", j.workID)
+			return verdictAck
+		}
+		c.reportReceived(j.ctx, j.workID)
+	}
+	stopPing := c.startWorkPing(j)
+	start := time.Now()
+	out, err := c.callHandler(j, h)
+	stopPing()
+	if j.interrupted.Load() {
+		c.metrics.messages.WithLabelValues("requeued").Inc()
+		c.log.Warn("handler interrupted by shutdown; message requeued", "work_id", j.workID,
+			"error", err)
+		return verdictRequeue
+	}
+	var retryable *RetryableError
+	switch {
+	case err == nil:
+		c.reportDone(j, out, false)
+		c.metrics.messages.WithLabelValues("processed").Inc()
+		c.log.Info("message processed", "work_id", j.workID, "duration", time.Since(start))
+		return verdictAck
+	case errors.As(err, &retryable) && c.opts.MaxRetries > 0 &&
+		c.works.retry(j.retryKey) <= c.opts.MaxRetries:
+		c.metrics.messages.WithLabelValues("requeued").Inc()
+		c.log.Warn("message failed with a retryable error; requeued", "work_id", j.workID,
+			"delay", c.opts.RetryDelay, "error", err)
+		sleep(j.ctx, c.opts.RetryDelay)
+		return verdictRequeue
+	default:
+		c.metrics.errors.Inc()
+		c.metrics.messages.WithLabelValues("failed").Inc()
+		c.log.Error("message processing failed; work marked in error", "work_id", j.workID,
+			"error", err)
+		c.reportDone(j, err.Error(), true)
+		return verdictAck
+	}
+}
+
+// reportDone sends the terminal report unless the job was given up by a
+// shutdown, and records the work as completed.
+func (c *Connector) reportDone(j *job, message string, inError bool) {
+	if j.workID == "" || j.abandoned.Load() {
+		return
+	}
+	c.reportProcessed(context.WithoutCancel(j.ctx), j.workID, message, inError)
+	c.works.markCompleted(j.workID)
+}
+
+// rejectInvalid marks the work of an invalid message in error, when its id
+// is readable, and removes the message.
+func (c *Connector) rejectInvalid(j *job) verdict {
+	c.metrics.errors.Inc()
+	c.metrics.messages.WithLabelValues("invalid").Inc()
+	if ok, suppressed := c.invalidLog.allow(time.Now()); ok {
+		c.log.Warn("invalid message removed from the queue", "work_id", j.workID,
+			"reason", j.invalid.Reason, "suppressed_since_last", suppressed)
+	}
+	if j.workID != "" && !c.works.completed(j.workID) {
+		c.reportProcessed(j.ctx, j.workID, j.invalid.Error(), true)
+		c.works.markCompleted(j.workID)
+	}
+	return verdictReject
+}
+
+// alreadyProcessed reports whether the work was finished before: by this
+// process (a bounded in-memory record) or, per the platform, by anyone. A
+// failed status read counts as not processed: running twice is preferred
+// to losing a message.
+func (c *Connector) alreadyProcessed(ctx context.Context, workID string) bool {
+	if c.works.completed(workID) {
+		return true
+	}
+	st, err := c.platform.Work(ctx, workID)
+	if err != nil {
+		if !errors.Is(err, ErrWorkNotFound) {
+			c.log.Debug("work status read failed; processing anyway", "work_id", workID,
+				"error", err)
+		}
+		return false
+	}
+	if st.Processed() {
+		c.works.markCompleted(workID)
+		return true
+	}
+	return false
+}
+
+// callHandler runs the handler and turns a panic into a permanent error.
+func (c *Connector) callHandler(j *job, h Handler) (out string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			c.log.Error("handler panicked", "work_id", j.workID, "panic", fmt.Sprint(r),
+				"stack", string(debug.Stack()))
+			err = fmt.Errorf("handler panic: %v", r)
+		}
+	}()
+	return h.Handle(j.ctx, j.msg)
+}
+
+// startWorkPing pings the job's work every WorkPingInterval until the
+// returned function is called.
+func (c *Connector) startWorkPing(j *job) (stop func()) {
+	if j.workID == "" {
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(c.opts.WorkPingInterval)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				if err := c.platform.WorkPing(j.ctx, j.workID); err != nil {
+					c.log.Warn("work ping failed", "work_id", j.workID, "error", err)
+				} else {
+					c.log.Debug("work pinged", "work_id", j.workID)
+				}
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+	}
+}
