@@ -185,6 +185,9 @@ func (l *consumer) lost() {
 		}
 	default:
 	}
+	// A consumer cancelled by the broker (its queue was deleted) leaves the
+	// channel open; close it so that it does not linger.
+	_ = sess.ch.Close()
 	if time.Since(sess.opened) >= stableSession {
 		l.backoff.reset()
 	}

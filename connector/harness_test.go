@@ -77,6 +77,9 @@ func newHarness(t *testing.T, options ...harnessOption) *harness {
 	if s.opts.ReconnectDelay == 0 {
 		s.opts.ReconnectDelay = 200 * time.Millisecond
 	}
+	if s.opts.DrainTimeout == 0 {
+		s.opts.DrainTimeout = 3 * time.Second
+	}
 	if s.opts.RetryDelay == 0 {
 		s.opts.RetryDelay = 50 * time.Millisecond
 	}

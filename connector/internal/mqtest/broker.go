@@ -15,31 +15,64 @@ import (
 // how many it closed.
 func CloseConnections(tb testing.TB, nameContains string) int {
 	tb.Helper()
-	out, err := exec.Command("rabbitmqctl", "-q", "list_connections", "pid",
+	out, err := exec.Command("rabbitmqctl", "-q", "list_connections", "name",
 		"client_properties", "--formatter", "json").Output()
 	if err != nil {
 		tb.Fatalf("rabbitmqctl list_connections: %v", err)
 	}
 	var conns []struct {
-		PID   string         `json:"pid"`
-		Props map[string]any `json:"client_properties"`
+		Name  string  `json:"name"`
+		Props [][]any `json:"client_properties"`
 	}
 	if err := json.Unmarshal(out, &conns); err != nil {
 		tb.Fatalf("parse rabbitmqctl output %q: %v", out, err)
 	}
+	pids := connectionPIDs(tb)
 	closed := 0
 	for _, c := range conns {
-		name, _ := c.Props["connection_name"].(string)
-		if !strings.Contains(name, nameContains) {
+		if !strings.Contains(clientName(c.Props), nameContains) {
 			continue
 		}
-		cmd := exec.Command("rabbitmqctl", "-q", "close_connection", c.PID, "closed by test")
+		pid, ok := pids[c.Name]
+		if !ok {
+			continue // closed meanwhile
+		}
+		cmd := exec.Command("rabbitmqctl", "-q", "close_connection", pid, "closed by test")
 		if out, err := cmd.CombinedOutput(); err != nil {
-			tb.Fatalf("rabbitmqctl close_connection %s: %v: %s", c.PID, err, out)
+			tb.Fatalf("rabbitmqctl close_connection %s: %v: %s", pid, err, out)
 		}
 		closed++
 	}
 	return closed
+}
+
+// connectionPIDs maps connection names to the process ids close_connection
+// accepts, which only the text output of list_connections gives.
+func connectionPIDs(tb testing.TB) map[string]string {
+	tb.Helper()
+	out, err := exec.Command("rabbitmqctl", "-q", "--no-table-headers", "list_connections",
+		"pid", "name").Output()
+	if err != nil {
+		tb.Fatalf("rabbitmqctl list_connections: %v", err)
+	}
+	pids := map[string]string{}
+	for line := range strings.SplitSeq(strings.TrimSpace(string(out)), "\n") {
+		pid, name, ok := strings.Cut(line, "\t")
+		if ok {
+			pids[name] = pid
+		}
+	}
+	return pids
+}
+
+func clientName(props [][]any) string {
+	for _, prop := range props {
+		if len(prop) == 3 && prop[0] == "connection_name" {
+			name, _ := prop[2].(string)
+			return name
+		}
+	}
+	return ""
 }
 
 // Proxy forwards TCP connections from a local port to the broker, and can
