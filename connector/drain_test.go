@@ -1,0 +1,221 @@
+package connector_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/opencti-go/sdk/connector"
+	fp "github.com/opencti-go/sdk/connector/internal/fakeplatform"
+)
+
+func TestRunDrainWaitsForRunningHandler(t *testing.T) {
+	h := newHarness(t)
+	started := make(chan struct{}, 1)
+	h.start(connector.HandlerFunc(func(ctx context.Context, _ *connector.Message) (string, error) {
+		started <- struct{}{}
+		time.Sleep(time.Second)
+		return "Export done", ctx.Err()
+	}))
+	id := workID(1)
+	h.topo.PublishJSON(t, exportMessage(id))
+	<-started
+	if err := h.stop(20 * time.Second); err != nil {
+		t.Fatalf("Run returned %v, want nil", err)
+	}
+	if n := h.platform.Count(fp.WorkToProcessed, id); n != 1 {
+		t.Fatalf("processed reports = %d, want 1", n)
+	}
+	if call := h.platform.Calls(fp.WorkToProcessed)[0]; call.InError {
+		t.Errorf("report in error: %q", call.Message)
+	}
+	if m, c := h.topo.ListenDepth(t); m != 0 || c != 0 {
+		t.Errorf("listen queue: %d messages, %d consumers; want 0 and 0", m, c)
+	}
+}
+
+func TestRunDrainDeadlineRequeues(t *testing.T) {
+	h := newHarness(t, withOptions(connector.Options{DrainTimeout: 500 * time.Millisecond}))
+	b := newBlocker()
+	h.start(b)
+	id := workID(1)
+	h.topo.PublishJSON(t, exportMessage(id))
+	b.waitStarted(t)
+	if err := h.stop(20 * time.Second); err != nil {
+		t.Fatalf("Run returned %v, want nil", err)
+	}
+	if n := len(h.platform.Calls(fp.WorkToProcessed)); n != 0 {
+		t.Errorf("processed reports = %d, want 0 for an interrupted job", n)
+	}
+	if m, _ := h.topo.ListenDepth(t); m != 1 {
+		t.Errorf("listen queue holds %d messages, want the interrupted one back", m)
+	}
+}
+
+func TestRunDrainAbandonsStuckHandler(t *testing.T) {
+	h := newHarness(t, withOptions(connector.Options{DrainTimeout: 200 * time.Millisecond}))
+	release := make(chan struct{})
+	started := make(chan struct{}, 1)
+	h.start(connector.HandlerFunc(func(context.Context, *connector.Message) (string, error) {
+		started <- struct{}{}
+		<-release // ignores its context
+		return "Export done", nil
+	}))
+	id := workID(1)
+	h.topo.PublishJSON(t, exportMessage(id))
+	<-started
+	if err := h.stop(20 * time.Second); err != nil {
+		t.Fatalf("Run returned %v, want nil", err)
+	}
+	close(release)
+	time.Sleep(300 * time.Millisecond)
+	if n := len(h.platform.Calls(fp.WorkToProcessed)); n != 0 {
+		t.Errorf("processed reports = %d, want 0 for an abandoned job", n)
+	}
+	if m, _ := h.topo.ListenDepth(t); m != 1 {
+		t.Errorf("listen queue holds %d messages, want the abandoned one back", m)
+	}
+}
+
+// The SIGTERM tests run the connector in a child process built from this
+// test binary; TestMain turns the binary into that child when
+// connectorChildEnv is set.
+const connectorChildEnv = "OPENCTI_SDK_CONNECTOR_CHILD"
+
+type childSpec struct {
+	Registration connector.Registration
+	// BrokerPass travels apart because a Secret encodes as "[REDACTED]".
+	BrokerPass   string
+	ConnectorID  string
+	HandlerDelay time.Duration
+	DrainTimeout time.Duration
+}
+
+func TestMain(m *testing.M) {
+	if spec := os.Getenv(connectorChildEnv); spec != "" {
+		os.Exit(runChild(spec))
+	}
+	os.Exit(m.Run())
+}
+
+// runChild runs a connector until SIGTERM, printing "started <work id>"
+// when its handler starts and, after Run returns, one JSON line per
+// platform call.
+func runChild(specJSON string) int {
+	var spec childSpec
+	if err := json.Unmarshal([]byte(specJSON), &spec); err != nil {
+		fmt.Fprintln(os.Stderr, "child spec:", err)
+		return 2
+	}
+	spec.Registration.Broker.Connection.Pass = connector.Secret(spec.BrokerPass)
+	platform := fp.New(spec.Registration)
+	conn, err := connector.New(testConfig(spec.ConnectorID, connector.TypeInternalExportFile),
+		platform, connector.Options{DrainTimeout: spec.DrainTimeout})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "child:", err)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	defer stop()
+	err = conn.Run(ctx, connector.HandlerFunc(
+		func(ctx context.Context, m *connector.Message) (string, error) {
+			fmt.Println("started", m.Internal.WorkID)
+			select {
+			case <-time.After(spec.HandlerDelay):
+				return "Export done", nil
+			case <-ctx.Done():
+				return "", ctx.Err()
+			}
+		}))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "child Run:", err)
+		return 1
+	}
+	for _, call := range platform.Calls(fp.WorkToReceived, fp.WorkToProcessed) {
+		line, _ := json.Marshal(call)
+		fmt.Println(string(line))
+	}
+	return 0
+}
+
+func runSIGTERM(t *testing.T, handlerDelay, drain time.Duration) ([]fp.Call, *harness) {
+	t.Helper()
+	h := newHarness(t)
+	reg := h.topo.Registration(t, "")
+	spec, _ := json.Marshal(childSpec{Registration: reg,
+		BrokerPass: reg.Broker.Connection.Pass.Reveal(), ConnectorID: h.id,
+		HandlerDelay: handlerDelay, DrainTimeout: drain})
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), connectorChildEnv+"="+string(spec))
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	if !h.topo.WaitListenEmpty(t, 1, 20*time.Second) {
+		t.Fatal("child did not start consuming")
+	}
+	id := workID(1)
+	h.topo.PublishJSON(t, exportMessage(id))
+	lines := bufio.NewScanner(stdout)
+	if !lines.Scan() || lines.Text() != "started "+id {
+		t.Fatalf("child output %q, want the handler start", lines.Text())
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	var calls []fp.Call
+	for lines.Scan() {
+		var call fp.Call
+		if err := json.Unmarshal(lines.Bytes(), &call); err != nil {
+			t.Fatalf("child output line %q: %v", lines.Text(), err)
+		}
+		calls = append(calls, call)
+	}
+	err = cmd.Wait()
+	var exitErr *exec.ExitError
+	if errors.As(err, &exitErr) {
+		t.Fatalf("child exited with %d, want 0; stderr: %s", exitErr.ExitCode(), stderr.String())
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return calls, h
+}
+
+func TestSIGTERMDrainFinishesJob(t *testing.T) {
+	t.Parallel()
+	calls, h := runSIGTERM(t, 2*time.Second, 20*time.Second)
+	if len(calls) != 2 || calls[1].Method != fp.WorkToProcessed || calls[1].InError {
+		t.Fatalf("child calls = %+v, want received then processed", calls)
+	}
+	if m, c := h.topo.ListenDepth(t); m != 0 || c != 0 {
+		t.Errorf("listen queue: %d messages, %d consumers; want 0 and 0", m, c)
+	}
+}
+
+func TestSIGTERMDrainDeadlineRequeues(t *testing.T) {
+	t.Parallel()
+	calls, h := runSIGTERM(t, time.Minute, time.Second)
+	for _, call := range calls {
+		if call.Method == fp.WorkToProcessed {
+			t.Errorf("processed report %+v for an interrupted job", call)
+		}
+	}
+	if m, _ := h.topo.ListenDepth(t); m != 1 {
+		t.Errorf("listen queue holds %d messages, want the interrupted one back", m)
+	}
+}
