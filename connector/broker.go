@@ -17,7 +17,8 @@ import (
 // dialTimeout bounds the TCP connect and the TLS and AMQP handshakes.
 const dialTimeout = 30 * time.Second
 
-// brokerTarget is where and how to connect, after the MQ_* overrides.
+// brokerTarget is the broker address and dial configuration, after the MQ_*
+// overrides.
 type brokerTarget struct {
 	host   string
 	port   int

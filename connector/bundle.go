@@ -323,7 +323,7 @@ func (p *publisher) sendWindow(ctx context.Context, broker BrokerConfig, bodies 
 		case err != nil:
 			firstErr = cmpErr(firstErr, fmt.Errorf("wait for confirmation: %w", err))
 		case !ok:
-			firstErr = cmpErr(firstErr, errors.New("broker refused the message (nack)"))
+			firstErr = cmpErr(firstErr, errors.New("broker rejected the message (basic.nack)"))
 		default:
 			confirmed[w.i] = true
 		}

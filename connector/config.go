@@ -91,7 +91,7 @@ type Config struct {
 	// (connector.metrics_namespace, connector.metrics_subsystem), default "".
 	MetricsNamespace string
 	MetricsSubsystem string
-	// QueueProtocol is how bundles are sent: "amqp" (the worker queue) or
+	// QueueProtocol is the bundle transport: "amqp" (the worker queue) or
 	// "api" (stixBundlePush). CONNECTOR_QUEUE_PROTOCOL
 	// (connector.queue_protocol), or the deprecated QUEUE_PROTOCOL, default
 	// "amqp".

@@ -163,8 +163,8 @@ func (c *Connector) Config() Config { return c.cfg }
 // Metrics returns the connector's Prometheus metrics.
 func (c *Connector) Metrics() *Metrics { return c.metrics }
 
-// Registration returns the last registration answer, and false before the
-// first registration succeeded.
+// Registration returns the last registration response, and false before
+// the first registration succeeded.
 func (c *Connector) Registration() (Registration, bool) {
 	select {
 	case <-c.registered:
@@ -247,14 +247,14 @@ func (c *Connector) start(ctx context.Context) bool {
 	}
 }
 
-// register sends registerConnector and stores the answer.
+// register sends registerConnector and stores the response.
 func (c *Connector) register(ctx context.Context) error {
 	reg, err := c.platform.RegisterConnector(ctx, c.registerInput())
 	if err != nil {
 		return fmt.Errorf("register connector %s: %w", c.cfg.ID, err)
 	}
 	if reg.Broker.Listen == "" || reg.Broker.PushExchange == "" {
-		return fmt.Errorf("register connector %s: answer has no queue names", c.cfg.ID)
+		return fmt.Errorf("register connector %s: response has no queue names", c.cfg.ID)
 	}
 	if reg.ID == "" {
 		reg.ID = c.cfg.ID
@@ -293,8 +293,8 @@ func (c *Connector) registration() Registration {
 	return c.reg
 }
 
-// serveMetrics starts the /metrics and /healthz endpoint when the
-// configuration asks for it, and returns its stop function.
+// serveMetrics starts the /metrics and /healthz endpoint when
+// CONNECTOR_EXPOSE_METRICS is set, and returns its stop function.
 func (c *Connector) serveMetrics() (func(), error) {
 	if !c.cfg.ExposeMetrics {
 		return func() {}, nil

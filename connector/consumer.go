@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	amqp "github.com/rabbitmq/amqp091-go"
@@ -31,7 +32,9 @@ const stableSession = 30 * time.Second
 const drainGrace = 5 * time.Second
 
 // consumer is the state of the goroutine that owns the consuming channel.
-// Only that goroutine touches it.
+// Only that goroutine touches it, except live and the settlement fields of
+// jobs, which are guarded by liveMu because a job settles its own delivery
+// as soon as it ends.
 type consumer struct {
 	c       *Connector
 	h       Handler
@@ -45,6 +48,9 @@ type consumer struct {
 	inflight *job
 	pending  *pendingDelivery
 	results  chan jobResult
+
+	liveMu sync.Mutex
+	live   *session // the session deliveries can still be settled on
 }
 
 type pendingDelivery struct {
@@ -109,7 +115,7 @@ func (l *consumer) connect(ctx context.Context) bool {
 		}
 		sess, err := l.open()
 		if err == nil {
-			l.sess = sess
+			l.setSession(sess)
 			c.health.setBroker(true)
 			c.metrics.connections.Inc()
 			c.log.Info("consuming listen queue", "queue", c.registration().Broker.Listen,
@@ -120,9 +126,9 @@ func (l *consumer) connect(ctx context.Context) bool {
 	}
 }
 
-// reregister asks the platform for the current queue names before a
-// reconnection, because the platform re-declares the queues when it
-// registers a connector. Failing, it keeps the previous answer.
+// reregister requests the current queue names before a reconnection,
+// because the platform re-declares the queues when it registers a
+// connector. When that fails, the previous names stay in use.
 func (l *consumer) reregister(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -175,7 +181,7 @@ func (l *consumer) open() (*session, error) {
 func (l *consumer) lost() {
 	c := l.c
 	sess := l.sess
-	l.sess = nil
+	l.setSession(nil)
 	c.health.setBroker(false)
 	var reason error = errors.New("channel closed")
 	select {
@@ -215,8 +221,7 @@ func (l *consumer) onDelivery(d amqp.Delivery, sess *session) {
 		msg.conn = c
 	}
 	if l.inflight != nil {
-		if workID != "" && workID == l.inflight.workID {
-			l.inflight.delivery, l.inflight.sess = d, sess
+		if workID != "" && workID == l.inflight.workID && l.adopt(l.inflight, d, sess) {
 			c.log.Info("redelivered message of the running work adopted", "work_id", workID)
 			return
 		}
@@ -229,7 +234,7 @@ func (l *consumer) onDelivery(d amqp.Delivery, sess *session) {
 		return
 	}
 	if workID != "" && c.works.completed(workID) {
-		c.metrics.messages.WithLabelValues("duplicate").Inc()
+		c.metrics.message(outcomeDuplicate)
 		c.log.Info("work already processed; second delivery skipped", "work_id", workID)
 		l.settle(d, sess, verdictAck)
 		return
@@ -241,8 +246,42 @@ func (l *consumer) onDelivery(d amqp.Delivery, sess *session) {
 	c.metrics.setState(stateRunning)
 	go func() {
 		v := c.runJob(j, l.h)
+		l.settleJob(j, v)
 		l.results <- jobResult{j: j, v: v}
 	}()
+}
+
+// adopt makes a running job settle d instead of its first delivery. It
+// fails when the job has settled already; d is then a second delivery of
+// a finished work.
+func (l *consumer) adopt(j *job, d amqp.Delivery, sess *session) bool {
+	l.liveMu.Lock()
+	defer l.liveMu.Unlock()
+	if j.settled {
+		return false
+	}
+	j.delivery, j.sess = d, sess
+	return true
+}
+
+// settleJob settles the delivery of a finished job from the job's own
+// goroutine, so the broker sends the next message without waiting for the
+// consumer goroutine. An abandoned job settles nothing.
+func (l *consumer) settleJob(j *job, v verdict) {
+	l.liveMu.Lock()
+	defer l.liveMu.Unlock()
+	if j.abandoned.Load() {
+		return
+	}
+	j.settled = true
+	l.settleLocked(j.delivery, j.sess, v)
+}
+
+func (l *consumer) setSession(sess *session) {
+	l.sess = sess
+	l.liveMu.Lock()
+	l.live = sess
+	l.liveMu.Unlock()
 }
 
 // onResult settles the delivery of a finished job and, when startNext is
@@ -255,7 +294,6 @@ func (l *consumer) onResult(res jobResult, startNext bool) {
 	}
 	l.inflight = nil
 	l.c.metrics.setState(stateIdle)
-	l.settle(j.delivery, j.sess, res.v)
 	if p := l.pending; p != nil && startNext {
 		l.pending = nil
 		if p.sess == l.sess {
@@ -268,7 +306,14 @@ func (l *consumer) onResult(res jobResult, startNext bool) {
 // that channel is gone the broker has already requeued the message; a
 // finished work is then recognised on its next delivery.
 func (l *consumer) settle(d amqp.Delivery, sess *session, v verdict) {
-	if sess == nil || sess != l.sess {
+	l.liveMu.Lock()
+	defer l.liveMu.Unlock()
+	l.settleLocked(d, sess, v)
+}
+
+// settleLocked is settle with liveMu held.
+func (l *consumer) settleLocked(d amqp.Delivery, sess *session, v verdict) {
+	if sess == nil || sess != l.live {
 		l.c.log.Debug("delivery's channel closed before settlement; the broker requeued it",
 			"verdict", v.String())
 		return
@@ -289,8 +334,8 @@ func (l *consumer) settle(d amqp.Delivery, sess *session, v verdict) {
 
 // drain stops consuming, requeues a held delivery and waits up to
 // DrainTimeout for the running job. Past the deadline the job's context is
-// cancelled; a job that still does not return is abandoned and its message
-// goes back to the queue when the channel closes.
+// cancelled. A job that still does not return is abandoned, and its
+// message goes back to the queue when the channel closes.
 func (l *consumer) drain() {
 	c := l.c
 	var deliveries <-chan amqp.Delivery
@@ -331,7 +376,9 @@ func (l *consumer) drain() {
 		case <-grace:
 			c.log.Warn("handler did not stop; its message goes back to the queue",
 				"work_id", l.inflight.workID)
+			l.liveMu.Lock()
 			l.inflight.abandoned.Store(true)
+			l.liveMu.Unlock()
 			l.inflight = nil
 		}
 	}
@@ -349,7 +396,7 @@ func (l *consumer) closeConn() {
 func (l *consumer) closeAll() {
 	if l.sess != nil {
 		_ = l.sess.ch.Close()
-		l.sess = nil
+		l.setSession(nil)
 	}
 	l.closeConn()
 	l.c.health.setBroker(false)

@@ -23,7 +23,7 @@ type ConfigError struct {
 	Env string
 	// YAML is the config.yml path, for example "connector.id".
 	YAML string
-	// Reason says what is wrong and what to do.
+	// Reason is what is wrong and what to do.
 	Reason string
 }
 
@@ -42,7 +42,7 @@ func (e *ConfigError) Error() string {
 type MessageError struct {
 	// WorkID is the work named by the message, or "" when unreadable.
 	WorkID string
-	// Reason says what is wrong.
+	// Reason is what is wrong.
 	Reason string
 }
 
@@ -69,7 +69,7 @@ func (e *RetryableError) Unwrap() error { return e.Err }
 
 // Retryable marks err as temporary. A handler that returns it gets the
 // message again later, at most [Options.MaxRetries] times per work in this
-// process; after that the work is marked in error. Any other error is
+// process. After that the work is marked in error. Any other error is
 // permanent: the work is marked in error at once and the message removed.
 // Retryable(nil) returns nil.
 func Retryable(err error) error {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -30,7 +31,7 @@ func (f HandlerFunc) Handle(ctx context.Context, msg *Message) (string, error) {
 	return f(ctx, msg)
 }
 
-// verdict is what happens to a delivery when its job ends.
+// verdict is the settlement of a delivery when its job ends.
 type verdict int
 
 const (
@@ -43,8 +44,9 @@ func (v verdict) String() string {
 	return [...]string{"ack", "requeue", "reject"}[v]
 }
 
-// job is one message being processed. delivery belongs to the consumer
-// goroutine; the other fields are set before the job starts.
+// job is one message being processed. delivery, sess and settled are
+// guarded by the consumer's liveMu; the other fields are set before the job
+// starts.
 type job struct {
 	workID   string
 	retryKey string
@@ -53,6 +55,7 @@ type job struct {
 
 	delivery amqp.Delivery
 	sess     *session
+	settled  bool
 
 	ctx         context.Context
 	cancel      context.CancelFunc
@@ -81,7 +84,7 @@ func (c *Connector) runJob(j *job, h Handler) verdict {
 	}
 	if j.workID != "" {
 		if c.alreadyProcessed(j.ctx, j.workID) {
-			c.metrics.messages.WithLabelValues("duplicate").Inc()
+			c.metrics.message(outcomeDuplicate)
 			c.log.Info("work already processed; second delivery skipped", "work_id", j.workID)
 			return verdictAck
 		}
@@ -92,7 +95,7 @@ func (c *Connector) runJob(j *job, h Handler) verdict {
 	out, err := c.callHandler(j, h)
 	stopPing()
 	if j.interrupted.Load() {
-		c.metrics.messages.WithLabelValues("requeued").Inc()
+		c.metrics.message(outcomeRequeued)
 		c.log.Warn("handler interrupted by shutdown; message requeued", "work_id", j.workID,
 			"error", err)
 		return verdictRequeue
@@ -101,19 +104,19 @@ func (c *Connector) runJob(j *job, h Handler) verdict {
 	switch {
 	case err == nil:
 		c.reportDone(j, out, false)
-		c.metrics.messages.WithLabelValues("processed").Inc()
+		c.metrics.message(outcomeProcessed)
 		c.log.Info("message processed", "work_id", j.workID, "duration", time.Since(start))
 		return verdictAck
 	case errors.As(err, &retryable) && c.opts.MaxRetries > 0 &&
 		c.works.retry(j.retryKey) <= c.opts.MaxRetries:
-		c.metrics.messages.WithLabelValues("requeued").Inc()
+		c.metrics.message(outcomeRequeued)
 		c.log.Warn("message failed with a retryable error; requeued", "work_id", j.workID,
 			"delay", c.opts.RetryDelay, "error", err)
 		sleep(j.ctx, c.opts.RetryDelay)
 		return verdictRequeue
 	default:
 		c.metrics.errors.Inc()
-		c.metrics.messages.WithLabelValues("failed").Inc()
+		c.metrics.message(outcomeFailed)
 		c.log.Error("message processing failed; work marked in error", "work_id", j.workID,
 			"error", err)
 		c.reportDone(j, err.Error(), true)
@@ -135,7 +138,7 @@ func (c *Connector) reportDone(j *job, message string, inError bool) {
 // is readable, and removes the message.
 func (c *Connector) rejectInvalid(j *job) verdict {
 	c.metrics.errors.Inc()
-	c.metrics.messages.WithLabelValues("invalid").Inc()
+	c.metrics.message(outcomeInvalid)
 	if ok, suppressed := c.invalidLog.allow(time.Now()); ok {
 		c.log.Warn("invalid message removed from the queue", "work_id", j.workID,
 			"reason", j.invalid.Reason, "suppressed_since_last", suppressed)
@@ -183,32 +186,33 @@ func (c *Connector) callHandler(j *job, h Handler) (out string, err error) {
 }
 
 // startWorkPing pings the job's work every WorkPingInterval until the
-// returned function is called.
+// returned function is called. The timer starts no goroutine until it
+// fires, which keeps short jobs cheap.
 func (c *Connector) startWorkPing(j *job) (stop func()) {
 	if j.workID == "" {
 		return func() {}
 	}
-	done := make(chan struct{})
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		t := time.NewTicker(c.opts.WorkPingInterval)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				if err := c.platform.WorkPing(j.ctx, j.workID); err != nil {
-					c.log.Warn("work ping failed", "work_id", j.workID, "error", err)
-				} else {
-					c.log.Debug("work pinged", "work_id", j.workID)
-				}
-			}
+	var mu sync.Mutex
+	stopped := false
+	var timer *time.Timer
+	mu.Lock() // the callback reads timer
+	defer mu.Unlock()
+	timer = time.AfterFunc(c.opts.WorkPingInterval, func() {
+		if err := c.platform.WorkPing(j.ctx, j.workID); err != nil {
+			c.log.Warn("work ping failed", "work_id", j.workID, "error", err)
+		} else {
+			c.log.Debug("work pinged", "work_id", j.workID)
 		}
-	}()
+		mu.Lock()
+		defer mu.Unlock()
+		if !stopped {
+			timer.Reset(c.opts.WorkPingInterval)
+		}
+	})
 	return func() {
-		close(done)
-		<-finished
+		mu.Lock()
+		stopped = true
+		timer.Stop()
+		mu.Unlock()
 	}
 }

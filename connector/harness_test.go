@@ -17,7 +17,7 @@ import (
 
 // harness runs one connector against the real broker and a fake platform.
 type harness struct {
-	t        *testing.T
+	t        testing.TB
 	id       string
 	topo     *mqtest.Topology
 	platform *fakeplatform.Platform
@@ -53,7 +53,7 @@ func withConfig(fn func(*connector.Config)) harnessOption {
 
 // newHarness declares a topology and builds a connector, without running
 // it.
-func newHarness(t *testing.T, options ...harnessOption) *harness {
+func newHarness(t testing.TB, options ...harnessOption) *harness {
 	t.Helper()
 	s := harnessSettings{typ: connector.TypeInternalExportFile}
 	for _, o := range options {
@@ -118,14 +118,14 @@ func mapEnv(env map[string]string) func(string) (string, bool) {
 
 // testLogger writes to the test log when OPENCTI_SDK_TEST_LOG=1, else
 // nowhere.
-func testLogger(t *testing.T) *slog.Logger {
+func testLogger(t testing.TB) *slog.Logger {
 	if os.Getenv("OPENCTI_SDK_TEST_LOG") != "1" {
 		return nil
 	}
 	return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(string(p[:len(p)-1]))
@@ -202,6 +202,11 @@ func (c *counter) Handle(_ context.Context, msg *connector.Message) (string, err
 	c.runs <- msg.Internal.WorkID
 	return "Export done", nil
 }
+
+// newBenchHarness is newHarness for benchmarks, with the same defaults.
+func newBenchHarness(b *testing.B) *harness { return newHarness(b) }
+
+func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
 
 func mustJSON(t *testing.T, v any) []byte {
 	t.Helper()

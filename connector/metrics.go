@@ -38,7 +38,23 @@ type Metrics struct {
 	state         *prometheus.GaugeVec
 	messages      *prometheus.CounterVec
 	connections   prometheus.Counter
+
+	// The children of state and messages, resolved once because they are
+	// updated for every message.
+	stateGauges [3]prometheus.Gauge
+	outcomes    map[string]prometheus.Counter
 }
+
+// Outcomes of listen-queue messages, the labels of messages_total.
+const (
+	outcomeProcessed = "processed"
+	outcomeFailed    = "failed"
+	outcomeInvalid   = "invalid"
+	outcomeDuplicate = "duplicate"
+	outcomeRequeued  = "requeued"
+)
+
+var stateNames = [3]string{stateIdle, stateRunning, stateStopped}
 
 func newMetrics(namespace, subsystem string) *Metrics {
 	counter := func(name, help string) prometheus.Counter {
@@ -68,6 +84,14 @@ func newMetrics(namespace, subsystem string) *Metrics {
 	}
 	m.registry.MustRegister(m.bundlesSent, m.recordsSent, m.runs, m.pingAPI,
 		m.pingAPIErrors, m.errors, m.clientErrors, m.state, m.messages, m.connections)
+	for i, name := range stateNames {
+		m.stateGauges[i] = m.state.WithLabelValues(name)
+	}
+	m.outcomes = map[string]prometheus.Counter{}
+	for _, o := range []string{outcomeProcessed, outcomeFailed, outcomeInvalid,
+		outcomeDuplicate, outcomeRequeued} {
+		m.outcomes[o] = m.messages.WithLabelValues(o)
+	}
 	m.setState(stateIdle)
 	return m
 }
@@ -86,14 +110,17 @@ func (m *Metrics) IncRuns() { m.runs.Inc() }
 func (m *Metrics) IncClientErrors() { m.clientErrors.Inc() }
 
 func (m *Metrics) setState(state string) {
-	for _, s := range []string{stateIdle, stateRunning, stateStopped} {
+	for i, name := range stateNames {
 		v := 0.0
-		if s == state {
+		if name == state {
 			v = 1
 		}
-		m.state.WithLabelValues(s).Set(v)
+		m.stateGauges[i].Set(v)
 	}
 }
+
+// message counts one listen-queue message with its outcome.
+func (m *Metrics) message(outcome string) { m.outcomes[outcome].Inc() }
 
 // health is what /healthz reports. It is safe for concurrent use.
 type health struct {
@@ -155,7 +182,7 @@ func (c *Connector) healthReport(now time.Time) healthReport {
 }
 
 // HTTPHandler serves /metrics (Prometheus text format) and /healthz. The
-// health check answers 200 with {"status":"ok"} while the connector is
+// health check returns 200 with {"status":"ok"} while the connector is
 // registered, connected to the broker and its last successful ping is less
 // than 5 minutes old (the platform's activity window), and 503 otherwise.
 func (c *Connector) HTTPHandler() http.Handler {

@@ -13,8 +13,8 @@ import (
 //
 // Implementations must be safe for concurrent use: the ping loop, the
 // message handler and bundle sending call them from different goroutines.
-// An error that wraps [ErrWorkNotFound] tells the framework that the work no
-// longer exists on the platform.
+// An error that wraps [ErrWorkNotFound] means that the work no longer
+// exists on the platform.
 type Platform interface {
 	// About runs the health check `query { about { version } }`.
 	About(ctx context.Context) (PlatformInfo, error)
@@ -60,7 +60,7 @@ type Platform interface {
 	StixBundlePush(ctx context.Context, in BundlePushInput) error
 }
 
-// PlatformInfo is the answer of the health check.
+// PlatformInfo is the response of the health check.
 type PlatformInfo struct {
 	// Version is the platform release, for example "6.8.10" or "7.260817.0".
 	Version string
@@ -70,7 +70,7 @@ type PlatformInfo struct {
 // GraphQL enum ConnectorType.
 type ConnectorType string
 
-// The connector types the platform knows.
+// The connector types of the platform.
 const (
 	TypeExternalImport     ConnectorType = "EXTERNAL_IMPORT"
 	TypeInternalImportFile ConnectorType = "INTERNAL_IMPORT_FILE"
@@ -98,7 +98,7 @@ type RegisterInput struct {
 	XTMOneIntent string
 }
 
-// Registration is the answer of registerConnector.
+// Registration is the response of registerConnector.
 type Registration struct {
 	// ID is the connector id used in ping and work calls.
 	ID string
@@ -162,7 +162,7 @@ type ConnectorInfo struct {
 	LastRun time.Time
 }
 
-// PingResult is the answer of pingConnector.
+// PingResult is the response of pingConnector.
 type PingResult struct {
 	// ConnectorState is the state the platform stores after the ping, as
 	// JSON text, or "" when none (for example right after a reset).
@@ -173,8 +173,8 @@ type PingResult struct {
 type WorkAddInput struct {
 	ConnectorID  string
 	FriendlyName string
-	// MultiPart asks the platform to wait for toProcessed before completing
-	// the work (7.260422.0 and later; older platforms do not know it).
+	// MultiPart makes the platform wait for toProcessed before it completes
+	// the work. Only 7.260422.0 and later accept the argument.
 	MultiPart bool
 }
 
