@@ -59,7 +59,7 @@ func (r *rate) report(b *testing.B) {
 	}
 }
 
-// nopPlatform answers every call at once without recording it, so that a
+// nopPlatform returns from every call at once without recording it, so that a
 // benchmark measures the framework and not the platform.
 type nopPlatform struct {
 	connector.Platform // only the methods below are called
@@ -90,7 +90,7 @@ func (p nopPlatform) WorkToProcessed(context.Context, string, string, bool) erro
 
 // BenchmarkConsume compares the framework, with a no-op handler and the
 // whole work protocol (status read, received, processed) against a
-// platform that answers at once, with a raw amqp091-go consumer that only
+// platform that returns at once, with a raw amqp091-go consumer that only
 // acknowledges. Both use prefetch 1 on queues declared the same way.
 func BenchmarkConsume(b *testing.B) {
 	b.Run("framework", func(b *testing.B) {

@@ -221,16 +221,7 @@ func (l *consumer) onDelivery(d amqp.Delivery, sess *session) {
 		msg.conn = c
 	}
 	if l.inflight != nil {
-		if workID != "" && workID == l.inflight.workID && l.adopt(l.inflight, d, sess) {
-			c.log.Info("redelivered message of the running work adopted", "work_id", workID)
-			return
-		}
-		if l.pending != nil && l.pending.sess == l.sess {
-			// Prefetch 1 makes this unreachable; requeue rather than lose it.
-			l.settle(d, sess, verdictRequeue)
-			return
-		}
-		l.pending = &pendingDelivery{d: d, sess: sess}
+		l.hold(d, sess, workID)
 		return
 	}
 	if workID != "" && c.works.completed(workID) {
@@ -239,8 +230,29 @@ func (l *consumer) onDelivery(d amqp.Delivery, sess *session) {
 		l.settle(d, sess, verdictAck)
 		return
 	}
-	j := &job{workID: workID, retryKey: retryKey(workID, d.Body), msg: msg, invalid: invalid,
-		delivery: d, sess: sess}
+	l.startJob(&job{workID: workID, retryKey: retryKey(workID, d.Body), msg: msg,
+		invalid: invalid, delivery: d, sess: sess})
+}
+
+// hold keeps a delivery that arrived while a job runs: it adopts it for
+// the running work, or keeps it to start when the job ends.
+func (l *consumer) hold(d amqp.Delivery, sess *session, workID string) {
+	if workID != "" && workID == l.inflight.workID && l.adopt(l.inflight, d, sess) {
+		l.c.log.Info("redelivered message of the running work adopted", "work_id", workID)
+		return
+	}
+	if l.pending != nil && l.pending.sess == l.sess {
+		// Prefetch 1 makes this unreachable; requeue rather than lose it.
+		l.settle(d, sess, verdictRequeue)
+		return
+	}
+	l.pending = &pendingDelivery{d: d, sess: sess}
+}
+
+// startJob runs j on its own goroutine, which settles the delivery and
+// then reports to the consumer goroutine.
+func (l *consumer) startJob(j *job) {
+	c := l.c
 	j.ctx, j.cancel = context.WithCancel(context.WithoutCancel(l.runCtx))
 	l.inflight = j
 	c.metrics.setState(stateRunning)
