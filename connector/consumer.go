@@ -47,6 +47,7 @@ type consumer struct {
 
 	inflight *job
 	pending  *pendingDelivery
+	jobs     chan *job
 	results  chan jobResult
 
 	liveMu sync.Mutex
@@ -64,8 +65,13 @@ func (c *Connector) consume(ctx context.Context, h Handler) {
 		c: c, h: h, runCtx: ctx,
 		backoff: backoff{first: c.opts.ReconnectDelay, max: c.opts.MaxReconnectDelay},
 		limiter: attemptLimiter{n: c.opts.MaxReconnectsPerMinute, window: time.Minute},
+		jobs:    make(chan *job),
 		results: make(chan jobResult, 1),
 	}
+	// One long-lived goroutine runs the jobs, so that its stack, grown by
+	// the first messages, is not grown again for each one.
+	go l.work()
+	defer close(l.jobs)
 	defer l.closeAll()
 	for {
 		if l.sess == nil && !l.connect(ctx) {
@@ -249,18 +255,24 @@ func (l *consumer) hold(d amqp.Delivery, sess *session, workID string) {
 	l.pending = &pendingDelivery{d: d, sess: sess}
 }
 
-// startJob runs j on its own goroutine, which settles the delivery and
+// startJob hands j to the job goroutine, which settles the delivery and
 // then reports to the consumer goroutine.
 func (l *consumer) startJob(j *job) {
-	c := l.c
 	j.ctx, j.cancel = context.WithCancel(context.WithoutCancel(l.runCtx))
 	l.inflight = j
-	c.metrics.setState(stateRunning)
-	go func() {
-		v := c.runJob(j, l.h)
+	l.c.metrics.setState(stateRunning)
+	l.jobs <- j
+}
+
+// work runs the jobs one after the other until the jobs channel closes.
+// It is never the goroutine that owns the channel, so heartbeats and
+// broker events go on however long a handler runs.
+func (l *consumer) work() {
+	for j := range l.jobs {
+		v := l.c.runJob(j, l.h)
 		l.settleJob(j, v)
 		l.results <- jobResult{j: j, v: v}
-	}()
+	}
 }
 
 // adopt makes a running job settle d instead of its first delivery. It

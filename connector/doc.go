@@ -153,10 +153,11 @@
 //
 // # Concurrency
 //
-// One goroutine owns the consuming channel and never runs a handler. Each
-// message runs on its own goroutine, which also settles (acknowledges or
-// requeues) its delivery, so AMQP heartbeats and broker events are served
-// however long or CPU-bound the handler is. The ping loop, the work ping
+// One goroutine owns the consuming channel and never runs a handler. The
+// handlers run on a second goroutine, one message after the other, which
+// also settles (acknowledges or requeues) each delivery. AMQP heartbeats
+// and broker events are therefore served however long or CPU-bound a
+// handler is. The ping loop, the work ping
 // timer and bundle publishing run apart as well. [Connector] and
 // [Metrics] are safe for concurrent use; a [Message] belongs to its
 // handler call.
