@@ -207,3 +207,31 @@ func TestSendBundleThroughAPI(t *testing.T) {
 		t.Errorf("push queue holds %d messages, want 0", n)
 	}
 }
+
+func TestWorkOpenedByConnector(t *testing.T) {
+	h := newHarness(t, withType(connector.TypeExternalImport))
+	h.start(newCounter())
+	ctx := context.Background()
+	work, err := h.conn.AddWork(ctx, "Feed run @ 2026-03-02T09:00:00Z", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.conn.ReportExpectation(ctx, work, "2 objects skipped"); err != nil {
+		t.Fatal(err)
+	}
+	h.platform.FailNext(fp.WorkToProcessed, nil)
+	h.conn.FinishWork(ctx, work, "run done", false)
+	calls := h.platform.Calls(fp.WorkAdd, fp.WorkReportExpectation, fp.WorkToProcessed)
+	if len(calls) != 4 {
+		t.Fatalf("calls = %+v, want workAdd, reportExpectation and two toProcessed", calls)
+	}
+	if calls[1].Message != "2 objects skipped" || !calls[1].InError {
+		t.Errorf("reportExpectation = %+v", calls[1])
+	}
+	if calls[2].Err == nil || calls[3].Err != nil || calls[3].Message != "run done" {
+		t.Errorf("toProcessed calls = %+v, %+v; want a failure then the retry", calls[2], calls[3])
+	}
+	if rec, _ := h.platform.WorkRecord(work); rec.Status != connector.WorkComplete {
+		t.Errorf("work status = %s, want complete", rec.Status)
+	}
+}
