@@ -1,0 +1,153 @@
+package connector_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/opencti-go/sdk/connector"
+	"github.com/opencti-go/sdk/internal/demodata"
+	"github.com/opencti-go/sdk/internal/testenv"
+	"github.com/opencti-go/sdk/pycti"
+	"github.com/opencti-go/sdk/pycti/pyctitest"
+)
+
+// TestPlatformAdapterEndToEnd runs the framework through the pycti adapter
+// against the in-memory platform and the real broker: registration, one
+// export message published by the platform, the handler, and the work
+// reports that complete the work.
+func TestPlatformAdapterEndToEnd(t *testing.T) {
+	amqpURL := testenv.AMQPURL(t)
+	srv, err := pyctitest.NewServer(pyctitest.WithAMQP(amqpURL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	if _, err := srv.SeedBundle(demodata.GlassTern); err != nil {
+		t.Fatal(err)
+	}
+
+	client, err := pycti.NewClient(srv.URL, srv.AdminToken())
+	if err != nil {
+		t.Fatal(err)
+	}
+	connectorID := fmt.Sprintf("6f1d2c3b-4a5e-4f60-8a7b-%012d", time.Now().UnixNano()%1e12)
+	env := map[string]string{
+		"OPENCTI_URL":     srv.URL,
+		"OPENCTI_TOKEN":   srv.AdminToken(),
+		"CONNECTOR_ID":    connectorID,
+		"CONNECTOR_TYPE":  "INTERNAL_EXPORT_FILE",
+		"CONNECTOR_NAME":  "AdapterTest",
+		"CONNECTOR_SCOPE": "application/vnd.oasis.stix+json",
+	}
+	src, err := connector.NewSource(nil, func(k string) (string, bool) {
+		v, ok := env[k]
+		return v, ok
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := connector.ConfigFromSource(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := connector.New(cfg, connector.NewPlatform(client), connector.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var handled atomic.Int32
+	var gotScope atomic.Value
+	handler := connector.HandlerFunc(func(ctx context.Context, msg *connector.Message) (string, error) {
+		handled.Add(1)
+		gotScope.Store(string(msg.Export.ExportScope))
+		return "Export done", nil
+	})
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- conn.Run(ctx, handler) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run returned %v, want nil after cancel", err)
+		}
+	})
+
+	waitFor(t, "registration", func() bool {
+		_, ok := conn.Registration()
+		return ok
+	})
+	reportID := findEntity(t, client, "Report")
+	workID, err := srv.AskExport(t.Context(), pyctitest.ExportRequest{
+		ConnectorID: connectorID,
+		Scope:       pyctitest.ScopeSingle,
+		Mode:        pyctitest.ModeSimple,
+		EntityID:    reportID,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "work complete", func() bool {
+		w, ok := srv.Work(workID)
+		return ok && w.Status == pyctitest.WorkComplete
+	})
+
+	w, _ := srv.Work(workID)
+	if handled.Load() != 1 {
+		t.Errorf("handler ran %d times, want 1", handled.Load())
+	}
+	if got := gotScope.Load(); got != string(connector.ScopeSingle) {
+		t.Errorf("export scope = %v, want single", got)
+	}
+	if w.ProcessedCalls != 1 {
+		t.Errorf("toProcessed calls = %d, want 1", w.ProcessedCalls)
+	}
+	if w.ReceivedTime.IsZero() {
+		t.Error("work was never marked received")
+	}
+	if len(w.Errors) != 0 {
+		t.Errorf("work errors = %v, want none", w.Errors)
+	}
+	if !hasMessage(w, "Export done") {
+		t.Errorf("work messages = %v, want one with the handler's result", w.Messages)
+	}
+	reg, _ := conn.Registration()
+	if reg.ConnectorUserID != pyctitest.AdminID {
+		t.Errorf("connector user = %q, want the token's user %q", reg.ConnectorUserID, pyctitest.AdminID)
+	}
+}
+
+func findEntity(t *testing.T, client *pycti.Client, entityType string) string {
+	t.Helper()
+	page, err := client.StixCoreObjects().List(t.Context(), pycti.ListOptions{Types: []string{entityType}, First: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Items) == 0 {
+		t.Fatalf("no %s in the seeded platform", entityType)
+	}
+	return page.Items[0].ID
+}
+
+func hasMessage(w pyctitest.Work, text string) bool {
+	for _, m := range w.Messages {
+		if strings.Contains(m.Message, text) {
+			return true
+		}
+	}
+	return false
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after 30 s waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
