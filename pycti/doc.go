@@ -53,6 +53,13 @@
 // (operations, map, then the file), streamed from its io.Reader and named
 // exactly as given. Download streams a stored file.
 //
+// # Standard ids
+//
+// StandardID, RelationshipStandardID and SightingStandardID compute the
+// standard_id the platform gives an element from its contributing
+// properties, so that a connector can reference an element before the
+// platform has created it, or check an id it received.
+//
 // # Retries
 //
 // Requests that fail with a network error or HTTP 429, 502, 503 or 504 are

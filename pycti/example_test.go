@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"time"
 
 	"github.com/opencti-go/sdk/pycti"
 )
@@ -73,4 +74,31 @@ func ExampleParseFilterGroup() {
 	out, _ := combined.MarshalJSON()
 	fmt.Println(string(out))
 	// Output: {"mode":"and","filters":[],"filterGroups":[{"mode":"and","filters":[{"key":["ids"],"values":["id-1"],"operator":"eq","mode":"or"}],"filterGroups":[]},{"mode":"and","filters":[{"key":"objectMarking","values":["m-1"],"operator":"not_eq","mode":"and"}],"filterGroups":[]}]}
+}
+
+func ExampleStandardID() {
+	malware, err := pycti.StandardID("Malware", map[string]any{"name": "Quillfeather"})
+	if err != nil {
+		panic(err)
+	}
+	address, _ := pycti.StandardID("IPv4-Addr", map[string]any{"value": "198.51.100.7"})
+	report, _ := pycti.StandardID("Report", map[string]any{
+		"name":      "Quarterly lure review",
+		"published": time.Date(2024, 3, 5, 8, 0, 0, 0, time.UTC),
+	})
+	amber, _ := pycti.StandardID("Marking-Definition", map[string]any{
+		"definition_type": "TLP", "definition": "TLP:AMBER"})
+	uses, _ := pycti.RelationshipStandardID("communicates-with", malware, address,
+		time.Time{}, time.Time{})
+	fmt.Println(malware)
+	fmt.Println(address)
+	fmt.Println(report)
+	fmt.Println(amber)
+	fmt.Println(uses)
+	// Output:
+	// malware--8bdfdafe-f23b-55e8-9729-75341ca079cb
+	// ipv4-addr--12592121-be4c-5a93-a813-5a5af16e50db
+	// report--87d8a33c-32af-5392-8244-937218b7da5b
+	// marking-definition--f88d31f6-486f-44da-b317-01333bde0b82
+	// relationship--16307dde-dd94-56db-86f6-20e001d24915
 }
