@@ -3,12 +3,14 @@ package pyctitest
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/opencti-go/sdk/pycti"
 	"github.com/opencti-go/sdk/pycti/pyctitest/internal/gqlexec"
-	"github.com/opencti-go/sdk/pycti/pyctitest/internal/stixid"
 )
 
 // createSpec describes one xxxAdd mutation: the entity type it creates,
@@ -29,16 +31,28 @@ var createMutations = map[string]createSpec{
 	"stixSightingRelationshipAdd": {typeSighting, kindSighting},
 	"labelAdd":                    {typeLabel, kindLabel}, "externalReferenceAdd": {typeExternalRef, kindExternalRef},
 	"markingDefinitionAdd": {typeMarking, kindMarking},
+	"killChainPhaseAdd":    {typeKillChainPhase, kindKillChainPhase},
 }
 
-// Static ids of the TLP markings, shared by every platform.
-var tlpIDs = map[string]string{
-	"TLP:CLEAR":        "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9",
-	"TLP:WHITE":        "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9",
-	"TLP:GREEN":        "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da",
-	"TLP:AMBER":        "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82",
-	"TLP:AMBER+STRICT": "marking-definition--826578e1-40ad-459f-bc73-ede076f81f37",
-	"TLP:RED":          "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed",
+// Mutations of the platform's full schema that create one domain type
+// each. They serve tests that start the server WithSchema.
+func init() {
+	for name, entityType := range map[string]string{
+		"caseIncidentAdd": "Case-Incident", "caseRfiAdd": "Case-Rfi", "caseRftAdd": "Case-Rft",
+		"feedbackAdd": "Feedback", "taskAdd": "Task", "groupingAdd": "Grouping",
+		"incidentAdd": "Incident", "malwareAnalysisAdd": "Malware-Analysis",
+		"courseOfActionAdd": "Course-Of-Action", "infrastructureAdd": "Infrastructure",
+		"channelAdd": "Channel", "eventAdd": "Event", "languageAdd": "Language",
+		"narrativeAdd": "Narrative", "dataComponentAdd": "Data-Component",
+		"dataSourceAdd": "Data-Source", "opinionAdd": "Opinion", "observedDataAdd": "Observed-Data",
+		"threatActorIndividualAdd": "Threat-Actor-Individual", "organizationAdd": "Organization",
+		"securityPlatformAdd": "SecurityPlatform", "individualAdd": "Individual",
+		"sectorAdd": "Sector", "systemAdd": "System", "cityAdd": "City", "countryAdd": "Country",
+		"regionAdd": "Region", "positionAdd": "Position",
+		"administrativeAreaAdd": "Administrative-Area",
+	} {
+		createMutations[name] = createSpec{entityType, kindSDO}
+	}
 }
 
 // refInputs are the input fields that link to other entities.
@@ -100,10 +114,11 @@ func (s *Server) create(rc *requestContext, spec createSpec, in map[string]any) 
 	if err := s.linkInput(e, in); err != nil {
 		return nil, err
 	}
-	e.standardID = s.standardIDOf(e)
-	if e.standardID == "" {
-		return nil, errFunctional(fmt.Sprintf("missing required elements to create %s", entityType))
+	std, err := s.standardIDOf(e)
+	if err != nil {
+		return nil, err
 	}
+	e.standardID = std
 	e.fields["standard_id"] = e.standardID
 	if sid, _ := in["stix_id"].(string); sid != "" && sid != e.standardID {
 		e.fields["x_opencti_stix_ids"] = []any{sid}
@@ -187,99 +202,72 @@ func (s *Server) linkInput(e *entity, in map[string]any) error {
 	return nil
 }
 
-func norm(v any) string {
-	s, _ := v.(string)
-	return strings.ToLower(strings.TrimSpace(s))
-}
-
-// standardIDOf computes the platform's deterministic id of a new entity
-// from its contributing properties.
-func (s *Server) standardIDOf(e *entity) string {
-	props := map[string]any{}
-	put := func(k string, v any) {
-		if !isEmptyValue(v) {
-			props[k] = v
-		}
-	}
-	st := stixTypeOf(e)
+// standardIDOf computes the platform's standard id of a new entity from
+// its contributing properties, with the fields the platform derives from
+// the entity type set first. When the properties cannot form an id, it
+// returns the functional error the platform returns.
+func (s *Server) standardIDOf(e *entity) (string, error) {
+	var id string
+	var err error
 	switch e.kind {
-	case kindMarking:
-		def := strings.ToUpper(e.str("definition"))
-		if id, ok := tlpIDs[def]; ok && strings.EqualFold(e.str("definition_type"), "TLP") {
-			return id
+	case kindCoreRel, kindSighting:
+		from, to := s.data.get(e.from), s.data.get(e.to)
+		if from == nil || to == nil {
+			return "", errFunctional(fmt.Sprintf("missing required elements to create %s: "+
+				"set fromId and toId", e.entityType))
 		}
-		put("definition", def)
-		put("definition_type", strings.ToUpper(e.str("definition_type")))
-	case kindLabel:
-		put("value", norm(e.fields["value"]))
-	case kindExternalRef:
-		if e.str("url") != "" {
-			put("url", e.str("url"))
+		if e.kind == kindSighting {
+			id, err = pycti.SightingStandardID(from.standardID, to.standardID,
+				timeField(e, "first_seen"), timeField(e, "last_seen"))
 		} else {
-			put("source_name", e.str("source_name"))
-			put("external_id", e.str("external_id"))
-		}
-	case kindCoreRel:
-		from, to := s.data.get(e.from), s.data.get(e.to)
-		if from == nil || to == nil {
-			return ""
-		}
-		put("relationship_type", e.entityType)
-		put("source_ref", from.standardID)
-		put("target_ref", to.standardID)
-	case kindSighting:
-		from, to := s.data.get(e.from), s.data.get(e.to)
-		if from == nil || to == nil {
-			return ""
-		}
-		props = map[string]any{"type": "sighting", "sighting_of_ref": from.standardID,
-			"where_sighted_refs": []any{to.standardID}}
-	case kindSCO:
-		for _, k := range []string{"value", "name", "path", "number", "iban", "card_number"} {
-			put(k, e.fields[k])
-			if len(props) > 0 {
-				break
-			}
-		}
-		if len(props) == 0 {
-			if h := hashesDict(e.fields["hashes"]); h != nil {
-				props["hashes"] = h
-			}
+			id, err = pycti.RelationshipStandardID(e.entityType, from.standardID, to.standardID,
+				timeField(e, "start_time"), timeField(e, "stop_time"))
 		}
 	default:
-		s.domainIDProps(e, put)
+		setDerivedFields(e)
+		id, err = pycti.StandardID(e.entityType, s.idProperties(e))
 	}
-	return stixid.FromProperties(st, props)
+	if err != nil {
+		return "", errFunctional(fmt.Sprintf("missing required elements to create %s: %v",
+			e.entityType, err))
+	}
+	return id, nil
 }
 
-func (s *Server) domainIDProps(e *entity, put func(string, any)) {
+// setDerivedFields sets the fields the platform derives from an entity's
+// type when it creates the entity.
+func setDerivedFields(e *entity) {
 	switch {
-	case e.entityType == typeIndicator:
-		put("pattern", strings.TrimSpace(e.str("pattern")))
-	case e.entityType == typeReport:
-		put("name", norm(e.fields["name"]))
-		put("published", e.fields["published"])
-	case e.entityType == "Note":
-		put("content", e.fields["content"])
-	case e.entityType == "Attack-Pattern" && e.str("x_mitre_id") != "":
-		put("x_mitre_id", norm(e.fields["x_mitre_id"]))
 	case e.isA(typeIdentity):
-		put("name", norm(e.fields["name"]))
-		class := e.str("identity_class")
-		if class == "" {
-			class = map[string]string{"Organization": "organization", "Individual": "individual",
-				"Sector": "class", "System": "system"}[e.entityType]
-			e.fields["identity_class"] = class
+		class := strings.ToLower(e.entityType)
+		if e.entityType == "Sector" {
+			class = "class"
 		}
-		put("identity_class", norm(class))
-	case e.isA(typeLocation):
-		put("name", norm(e.fields["name"]))
-		put("x_opencti_location_type", e.entityType)
+		e.fields["identity_class"] = class
+	case e.isA(typeLocation) && e.entityType != "Position":
 		e.fields["x_opencti_location_type"] = e.entityType
-	case e.isA(typeThreatActor):
-		put("name", norm(e.fields["name"]))
-		put("opencti_type", e.entityType)
-	default:
-		put("name", norm(e.fields["name"]))
 	}
+}
+
+// idProperties returns the entity's fields with its references written as
+// the standard ids the platform resolves them to.
+func (s *Server) idProperties(e *entity) map[string]any {
+	props := maps.Clone(e.fields)
+	if len(e.objects) > 0 {
+		var refs []string
+		for _, id := range e.objects {
+			if x := s.data.get(id); x != nil {
+				refs = append(refs, x.standardID)
+			}
+		}
+		props["objects"] = refs
+	}
+	return props
+}
+
+// timeField returns a date field as a time, or the zero time when it is
+// unset or not a date.
+func timeField(e *entity, key string) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, e.str(key))
+	return t
 }

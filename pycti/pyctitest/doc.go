@@ -9,7 +9,10 @@
 // Queries read a store of entities seeded from STIX 2.1 bundles
 // (SeedBundle, SeedFile) or platform fixtures (SeedFixture); mutations
 // register connectors, track works, store uploaded export files and create
-// entities.
+// entities. A created entity gets the standard id the platform would give
+// it (pycti.StandardID, RelationshipStandardID and SightingStandardID), and
+// a creation whose standard id exists already updates that entity, as the
+// platform's upsert does.
 //
 // # Identity
 //

@@ -7,7 +7,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/opencti-go/sdk/pycti/pyctitest/internal/stixid"
+	"github.com/opencti-go/sdk/pycti"
+	"github.com/opencti-go/sdk/stix"
 )
 
 // link resolves the references of a seeded object into entity links. A
@@ -155,7 +156,7 @@ func (sd *seeder) linkNestedRefs(e *entity, obj map[string]any) {
 				sd.dangle(e, k, target)
 				continue
 			}
-			r := newEntity(kindRefRel, relType, uuid.NewString(), stixid.Random("relationship-meta"))
+			r := newEntity(kindRefRel, relType, uuid.NewString(), stix.NewID("relationship-meta"))
 			r.fields["relationship_type"] = relType
 			r.fields["created_at"], r.fields["updated_at"] = e.fields["created_at"], e.fields["updated_at"]
 			r.from, r.to = e.id, to
@@ -166,7 +167,10 @@ func (sd *seeder) linkNestedRefs(e *entity, obj map[string]any) {
 
 // ensureLabel returns the label with the given value, creating it.
 func (s *Server) ensureLabel(value string) *entity {
-	std := stixid.FromProperties("label", map[string]any{"value": strings.ToLower(strings.TrimSpace(value))})
+	std, err := pycti.StandardID(typeLabel, map[string]any{"value": value})
+	if err != nil {
+		std = stix.NewID("label")
+	}
 	if e := s.data.get(std); e != nil {
 		return e
 	}
@@ -181,16 +185,12 @@ func (s *Server) ensureLabel(value string) *entity {
 // ensureExternalReference returns the external reference with the same
 // url (or source name and external id), creating it.
 func (s *Server) ensureExternalReference(m map[string]any) *entity {
-	props := map[string]any{}
-	if u, _ := m["url"].(string); u != "" {
-		props["url"] = u
-	} else {
-		props["source_name"] = m["source_name"]
-		if x, _ := m["external_id"].(string); x != "" {
-			props["external_id"] = x
-		}
+	std, err := pycti.StandardID(typeExternalRef, m)
+	if err != nil {
+		// The platform rejects a reference with only a source name, but
+		// seeded bundles may carry one: it gets a random id.
+		std = stix.NewID("external-reference")
 	}
-	std := stixid.FromProperties("external-reference", props)
 	if e := s.data.get(std); e != nil {
 		return e
 	}
@@ -214,8 +214,10 @@ func (s *Server) ensureExternalReference(m map[string]any) *entity {
 // ensureKillChainPhase returns the kill chain phase with the same name and
 // phase, creating it.
 func (s *Server) ensureKillChainPhase(m map[string]any) *entity {
-	std := stixid.FromProperties("kill-chain-phase", map[string]any{
-		"kill_chain_name": m["kill_chain_name"], "phase_name": m["phase_name"]})
+	std, err := pycti.StandardID(typeKillChainPhase, m)
+	if err != nil {
+		std = stix.NewID("kill-chain-phase")
+	}
 	if e := s.data.get(std); e != nil {
 		return e
 	}
