@@ -40,6 +40,15 @@
 // is empty while claiming a next page; items yielded before stay valid.
 // ByIDs reads many ids in batched ids filters.
 //
+// # Writes
+//
+// Create creates or upserts an element from a typed input (MalwareInput,
+// IndicatorInput, RelationshipInput, ...) or from a map of the platform's
+// input fields; CreateObservable does the same for observables. Update
+// changes fields and Delete deletes an element. A typed input leaves its
+// unset optional fields out of the request, so that an older platform
+// never receives a field it does not know unless the caller set it.
+//
 // # Filters
 //
 // FilterGroup is the platform's filter format. Where, AllOf, AnyOf, And and

@@ -66,15 +66,24 @@ var createOps = map[EntityKind]operation{
 }
 
 // Create creates an element of the given kind, or upserts it when one with
-// the same standard id exists (set "update": true in the input to overwrite
-// its fields). input is any value that encodes as a JSON object with the
-// platform's input field names, such as map[string]any{"name": "Emotet",
-// "is_family": false} for KindMalware. Send only fields the platform's
-// version knows: an unknown field fails the mutation with ErrInvalidRequest.
+// the same standard id exists (set Update, or "update": true, in the input
+// to overwrite its fields).
+//
+// input is the kind's typed input (MalwareInput for KindMalware,
+// RelationshipInput for KindRelationship, and so on), or any other value
+// that encodes as a JSON object with the platform's input field names,
+// such as map[string]any{"name": "Emotet", "is_family": false}. A typed
+// input of another kind, or with a required field empty, is rejected
+// before anything is sent. Typed inputs leave unset optional fields out;
+// with a map, send only fields the platform's version knows, because an
+// unknown field fails the mutation with ErrInvalidRequest.
 func (c *Client) Create(ctx context.Context, kind EntityKind, input any) (Ref, error) {
 	op, ok := createOps[kind]
 	if !ok {
 		return Ref{}, fmt.Errorf("create: unknown kind %q: use one of the Kind constants", kind)
+	}
+	if err := checkInput(kind, input); err != nil {
+		return Ref{}, fmt.Errorf("create %s: %w", kind, err)
 	}
 	raw, err := inputObject(input)
 	if err != nil {
@@ -103,9 +112,11 @@ type Observable struct {
 	// Type is the observable type, such as "IPv4-Addr", "Domain-Name" or
 	// "StixFile".
 	Type string
-	// Fields are the type's own fields, such as {"value": "198.51.100.7"}
-	// or {"hashes": [{"algorithm": "SHA-256", "hash": "..."}]}.
-	Fields map[string]any
+	// Fields are the type's own fields: ObservableValue, FileFields or
+	// AutonomousSystemFields, or any value that encodes as a JSON object
+	// with the type's input field names, such as
+	// map[string]any{"value": "198.51.100.7"}. nil sends no field.
+	Fields any
 	// Common fields, left out when empty.
 	StixID             string
 	Score              *int // x_opencti_score
@@ -137,9 +148,13 @@ func (c *Client) CreateObservable(ctx context.Context, o Observable) (Ref, error
 		return Ref{}, fmt.Errorf("create observable: unknown type %q: use a type such as "+
 			"IPv4-Addr, Domain-Name or StixFile", o.Type)
 	}
-	fields := o.Fields
-	if fields == nil {
-		fields = map[string]any{}
+	fields := json.RawMessage("{}")
+	if o.Fields != nil {
+		raw, err := inputObject(o.Fields)
+		if err != nil {
+			return Ref{}, fmt.Errorf("create observable %s: %w", o.Type, err)
+		}
+		fields = raw
 	}
 	vars := map[string]any{"observableType": o.Type, arg: fields}
 	for k, v := range map[string]string{"stix_id": o.StixID, "x_opencti_description": o.Description,
