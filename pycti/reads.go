@@ -112,16 +112,30 @@ type objectFields interface {
 	GetToStix() string
 }
 
+// objectOf converts a generated object node. Callers pass a pointer to
+// their own copy of the node; converters of list items, which run for
+// every item of a page, use newObject instead, because a pointer passed
+// through the generic interface makes the node escape to the heap.
 func objectOf[N objectFields](n N) Object {
-	return Object{ID: n.GetId(), StandardID: n.GetStandard_id(), EntityType: n.GetEntity_type(),
-		ParentTypes: n.GetParent_types(), Stix: stixJSON(n.GetToStix())}
+	return newObject(n.GetId(), n.GetStandard_id(), n.GetEntity_type(), n.GetParent_types(),
+		n.GetToStix())
 }
 
-func coreObject(n gen.CoreObjectNode) Object     { return objectOf(&n) }
-func domainObject(n gen.DomainObjectNode) Object { return objectOf(&n) }
+func newObject(id, standardID, entityType string, parentTypes []string, toStix string) Object {
+	return Object{ID: id, StandardID: standardID, EntityType: entityType,
+		ParentTypes: parentTypes, Stix: stixJSON(toStix)}
+}
+
+func coreObject(n gen.CoreObjectNode) Object {
+	return newObject(n.Id, n.Standard_id, string(n.Entity_type), n.Parent_types, n.ToStix)
+}
+
+func domainObject(n gen.DomainObjectNode) Object {
+	return newObject(n.Id, n.Standard_id, string(n.Entity_type), n.Parent_types, n.ToStix)
+}
 
 func observable(n gen.ObservableNode) Object {
-	o := objectOf(&n)
+	o := newObject(n.Id, n.Standard_id, string(n.Entity_type), n.Parent_types, n.ToStix)
 	o.ObservableValue = n.Observable_value
 	return o
 }

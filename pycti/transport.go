@@ -5,11 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"mime"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/Khan/genqlient/graphql"
@@ -91,40 +91,88 @@ func (c *Client) attempt(ctx context.Context, op string, body []byte, uploads []
 		return 0, fmt.Errorf("opencti: %s: %w", op, err)
 	}
 	defer httpResp.Body.Close()
-	raw, err := io.ReadAll(httpResp.Body)
+	buf, err := readBody(httpResp)
+	defer releaseBody(buf)
 	if err != nil {
 		return 0, fmt.Errorf("opencti: %s: read response: %w: %w", op, errTransport, err)
 	}
-	return parseRetryAfter(httpResp.Header), decodeResponse(op, httpResp, raw, resp)
+	return parseRetryAfter(httpResp.Header), decodeResponse(op, httpResp, buf.Bytes(), resp)
+}
+
+// bodyPool recycles response buffers, so that iterating over pages does
+// not allocate and grow a new buffer for every page.
+var bodyPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledBody is the largest buffer kept for reuse, 8 MiB. A larger body,
+// such as a page of thousands of objects with their STIX, gets a buffer of
+// its own that the garbage collector frees.
+const maxPooledBody = 8 << 20
+
+// readBody reads a whole response body into a pooled buffer, sized from
+// Content-Length when the server sends one. The caller must not keep
+// references into the buffer after releaseBody.
+func readBody(r *http.Response) (*bytes.Buffer, error) {
+	buf := bodyPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	if n := r.ContentLength; n > 0 && n <= maxPooledBody {
+		// ReadFrom needs MinRead bytes of room to see the end of the body.
+		buf.Grow(int(n) + bytes.MinRead)
+	}
+	_, err := buf.ReadFrom(r.Body)
+	return buf, err
+}
+
+func releaseBody(buf *bytes.Buffer) {
+	if buf.Cap() <= maxPooledBody {
+		bodyPool.Put(buf)
+	}
 }
 
 // envelope is the JSON shape of a GraphQL response.
 type envelope struct {
-	Data   json.RawMessage `json:"data"`
-	Errors []wireError     `json:"errors"`
+	Data   dataMember  `json:"data"`
+	Errors []wireError `json:"errors"`
+}
+
+// dataMember decodes the "data" member of a response straight into the
+// caller's value, in the same pass as the envelope. A decoding error is
+// kept rather than returned, so that the "errors" member is still read.
+type dataMember struct {
+	target any
+	raw    []byte // the member's text; it points into the response buffer
+	err    error
+}
+
+func (d *dataMember) UnmarshalJSON(b []byte) error {
+	d.raw = b
+	if d.target != nil && !bytes.Equal(b, []byte("null")) {
+		d.err = json.Unmarshal(b, d.target)
+	}
+	return nil
 }
 
 // decodeResponse turns an HTTP response into resp.Data or an error. A body
 // that is not a GraphQL response (an HTML error page, say) becomes an
-// *HTTPError whatever its status.
+// *HTTPError whatever its status. Nothing returned refers to raw.
 func decodeResponse(op string, httpResp *http.Response, raw []byte, resp *graphql.Response) error {
 	var env envelope
+	if resp != nil {
+		env.Data.target = resp.Data
+	}
 	if !looksLikeJSON(httpResp.Header, raw) || json.Unmarshal(raw, &env) != nil ||
-		(len(env.Errors) == 0 && len(env.Data) == 0) {
+		(len(env.Errors) == 0 && len(env.Data.raw) == 0) {
 		return newHTTPError(op, httpResp.StatusCode, raw)
 	}
-	hasData := len(env.Data) > 0 && !bytes.Equal(env.Data, []byte("null"))
-	if hasData && resp != nil && resp.Data != nil {
-		if err := json.Unmarshal(env.Data, resp.Data); err != nil && len(env.Errors) == 0 {
-			return fmt.Errorf("opencti: %s: decode response data: %w", op, err)
-		}
-	}
 	if len(env.Errors) > 0 {
-		gqlErr := &GraphQLError{Operation: op, StatusCode: httpResp.StatusCode, Data: env.Data}
+		gqlErr := &GraphQLError{Operation: op, StatusCode: httpResp.StatusCode,
+			Data: bytes.Clone(env.Data.raw)}
 		for _, w := range env.Errors {
 			gqlErr.Errors = append(gqlErr.Errors, w.entry())
 		}
 		return gqlErr
+	}
+	if env.Data.err != nil {
+		return fmt.Errorf("opencti: %s: decode response data: %w", op, env.Data.err)
 	}
 	if httpResp.StatusCode != http.StatusOK {
 		return newHTTPError(op, httpResp.StatusCode, raw)

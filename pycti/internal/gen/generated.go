@@ -274,12 +274,12 @@ func (v *ContainerObjectsResponse) GetContainer() ContainerObjectsContainer { re
 
 // CoreObjectNode includes the requested fields of the GraphQL type StixCoreObject.
 type CoreObjectNode struct {
-	Typename     string   `json:"__typename"`
-	Id           string   `json:"id"`
-	Standard_id  string   `json:"standard_id"`
-	Entity_type  string   `json:"entity_type"`
-	Parent_types []string `json:"parent_types"`
-	ToStix       string   `json:"toStix"`
+	Typename     string    `json:"__typename"`
+	Id           string    `json:"id"`
+	Standard_id  string    `json:"standard_id"`
+	Entity_type  TypeName  `json:"entity_type"`
+	Parent_types TypeNames `json:"parent_types"`
+	ToStix       string    `json:"toStix"`
 }
 
 // GetTypename returns CoreObjectNode.Typename, and is useful for accessing the field via an interface.
@@ -292,10 +292,10 @@ func (v *CoreObjectNode) GetId() string { return v.Id }
 func (v *CoreObjectNode) GetStandard_id() string { return v.Standard_id }
 
 // GetEntity_type returns CoreObjectNode.Entity_type, and is useful for accessing the field via an interface.
-func (v *CoreObjectNode) GetEntity_type() string { return v.Entity_type }
+func (v *CoreObjectNode) GetEntity_type() TypeName { return v.Entity_type }
 
 // GetParent_types returns CoreObjectNode.Parent_types, and is useful for accessing the field via an interface.
-func (v *CoreObjectNode) GetParent_types() []string { return v.Parent_types }
+func (v *CoreObjectNode) GetParent_types() TypeNames { return v.Parent_types }
 
 // GetToStix returns CoreObjectNode.ToStix, and is useful for accessing the field via an interface.
 func (v *CoreObjectNode) GetToStix() string { return v.ToStix }
@@ -1156,12 +1156,12 @@ func (v *DomainNameAddInput) GetUpsertOperations() []EditInput { return v.Upsert
 
 // DomainObjectNode includes the requested fields of the GraphQL type StixDomainObject.
 type DomainObjectNode struct {
-	Typename     string   `json:"__typename"`
-	Id           string   `json:"id"`
-	Standard_id  string   `json:"standard_id"`
-	Entity_type  string   `json:"entity_type"`
-	Parent_types []string `json:"parent_types"`
-	ToStix       string   `json:"toStix"`
+	Typename     string    `json:"__typename"`
+	Id           string    `json:"id"`
+	Standard_id  string    `json:"standard_id"`
+	Entity_type  TypeName  `json:"entity_type"`
+	Parent_types TypeNames `json:"parent_types"`
+	ToStix       string    `json:"toStix"`
 }
 
 // GetTypename returns DomainObjectNode.Typename, and is useful for accessing the field via an interface.
@@ -1174,10 +1174,10 @@ func (v *DomainObjectNode) GetId() string { return v.Id }
 func (v *DomainObjectNode) GetStandard_id() string { return v.Standard_id }
 
 // GetEntity_type returns DomainObjectNode.Entity_type, and is useful for accessing the field via an interface.
-func (v *DomainObjectNode) GetEntity_type() string { return v.Entity_type }
+func (v *DomainObjectNode) GetEntity_type() TypeName { return v.Entity_type }
 
 // GetParent_types returns DomainObjectNode.Parent_types, and is useful for accessing the field via an interface.
-func (v *DomainObjectNode) GetParent_types() []string { return v.Parent_types }
+func (v *DomainObjectNode) GetParent_types() TypeNames { return v.Parent_types }
 
 // GetToStix returns DomainObjectNode.ToStix, and is useful for accessing the field via an interface.
 func (v *DomainObjectNode) GetToStix() string { return v.ToStix }
@@ -2310,13 +2310,13 @@ func (v *NetworkTrafficAddInput) GetUpsertOperations() []EditInput { return v.Up
 
 // ObservableNode includes the requested fields of the GraphQL type StixCyberObservable.
 type ObservableNode struct {
-	Typename         string   `json:"__typename"`
-	Id               string   `json:"id"`
-	Standard_id      string   `json:"standard_id"`
-	Entity_type      string   `json:"entity_type"`
-	Parent_types     []string `json:"parent_types"`
-	Observable_value string   `json:"observable_value"`
-	ToStix           string   `json:"toStix"`
+	Typename         string    `json:"__typename"`
+	Id               string    `json:"id"`
+	Standard_id      string    `json:"standard_id"`
+	Entity_type      TypeName  `json:"entity_type"`
+	Parent_types     TypeNames `json:"parent_types"`
+	Observable_value string    `json:"observable_value"`
+	ToStix           string    `json:"toStix"`
 }
 
 // GetTypename returns ObservableNode.Typename, and is useful for accessing the field via an interface.
@@ -2329,10 +2329,10 @@ func (v *ObservableNode) GetId() string { return v.Id }
 func (v *ObservableNode) GetStandard_id() string { return v.Standard_id }
 
 // GetEntity_type returns ObservableNode.Entity_type, and is useful for accessing the field via an interface.
-func (v *ObservableNode) GetEntity_type() string { return v.Entity_type }
+func (v *ObservableNode) GetEntity_type() TypeName { return v.Entity_type }
 
 // GetParent_types returns ObservableNode.Parent_types, and is useful for accessing the field via an interface.
-func (v *ObservableNode) GetParent_types() []string { return v.Parent_types }
+func (v *ObservableNode) GetParent_types() TypeNames { return v.Parent_types }
 
 // GetObservable_value returns ObservableNode.Observable_value, and is useful for accessing the field via an interface.
 func (v *ObservableNode) GetObservable_value() string { return v.Observable_value }
