@@ -244,7 +244,7 @@ func setDerivedFields(e *entity) {
 			class = "class"
 		}
 		e.fields["identity_class"] = class
-	case e.isA(typeLocation) && e.entityType != "Position":
+	case e.isA(typeLocation):
 		e.fields["x_opencti_location_type"] = e.entityType
 	}
 }
