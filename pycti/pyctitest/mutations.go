@@ -132,6 +132,7 @@ func (s *Server) deleteField(_ context.Context, _ *requestContext, f *gqlexec.Fi
 // the entity's attributes.
 func (s *Server) fieldPatch(_ context.Context, _ *requestContext, f *gqlexec.Field) (any, error) {
 	e := f.Parent.(*editTarget).entity
+	before, beforeErr := s.computedStandardID(e)
 	for _, raw := range anyList(f.Args["input"]) {
 		in, _ := raw.(map[string]any)
 		key, _ := in["key"].(string)
@@ -144,10 +145,42 @@ func (s *Server) fieldPatch(_ context.Context, _ *requestContext, f *gqlexec.Fie
 			return nil, err
 		}
 	}
+	if after, err := s.computedStandardID(e); err == nil && beforeErr == nil && after != before {
+		s.changeStandardID(e, after)
+	}
+	if e.kind == kindSCO {
+		e.fields["observable_value"] = observableValue(e)
+	}
 	e.fields["updated_at"] = isoTime(s.cfg.clock())
 	s.data.index(e)
 	s.data.version++
 	return e, nil
+}
+
+// computedStandardID returns the standard id that e's current fields give.
+// Relationships keep their id whatever changes, as on the platform.
+func (s *Server) computedStandardID(e *entity) (string, error) {
+	switch e.kind {
+	case kindCoreRel, kindSighting, kindRefRel:
+		return e.standardID, nil
+	}
+	return s.standardIDOf(e)
+}
+
+// changeStandardID gives e the standard id that an update of a
+// contributing field produced. As on the platform, the old id stays one of
+// the element's STIX ids, so references to it still resolve. An id that
+// another element already has is not taken.
+func (s *Server) changeStandardID(e *entity, id string) {
+	if other := s.data.get(id); other != nil && other != e {
+		return
+	}
+	old := e.standardID
+	e.standardID = id
+	e.fields["standard_id"] = id
+	if old != "" {
+		e.fields["x_opencti_stix_ids"] = append(anyList(e.fields["x_opencti_stix_ids"]), old)
+	}
 }
 
 func (s *Server) patch(e *entity, key string, vals []any, op string) error {

@@ -160,3 +160,52 @@ func TestCreateWithoutIDPropertiesFails(t *testing.T) {
 		t.Fatalf("external reference with only a source name was created: %s", r.Raw)
 	}
 }
+
+const patchMutation = `mutation P($id: ID!, $input: [EditInput]!) {
+  stixDomainObjectEdit(id: $id) { fieldPatch(input: $input) { id standard_id } }
+}`
+
+// TestPatchRecomputesStandardID checks that renaming an element gives it
+// the standard id of its new name and keeps the old one resolvable, and
+// that other updates leave the id alone.
+func TestPatchRecomputesStandardID(t *testing.T) {
+	s := newFullServer(t)
+	created := createNode(t, s, "malwareAdd", "MalwareAddInput", map[string]any{"name": "Inkblot"})
+	oldID, _ := created["standard_id"].(string)
+	patch := func(id, key, value string) map[string]any {
+		t.Helper()
+		r := gql(t, s, s.AdminToken(), "", patchMutation, map[string]any{"id": id,
+			"input": []any{map[string]any{"key": key, "value": []any{value}}}})
+		mustNoErrors(t, r)
+		edit, _ := r.Data["stixDomainObjectEdit"].(map[string]any)
+		node, _ := edit["fieldPatch"].(map[string]any)
+		return node
+	}
+
+	renamed := patch(created["id"].(string), "name", "Inkwell")
+	if want := hashID("malware", `{"name":"inkwell"}`); renamed["standard_id"] != want {
+		t.Errorf("renamed standard_id = %v, want %s", renamed["standard_id"], want)
+	}
+	s.mu.RLock()
+	byOld := s.data.get(oldID)
+	s.mu.RUnlock()
+	if byOld == nil || byOld.id != created["id"] {
+		t.Errorf("old standard id %s no longer resolves to the element", oldID)
+	}
+
+	described := patch(created["id"].(string), "description", "ink")
+	if described["standard_id"] != renamed["standard_id"] {
+		t.Errorf("description update changed the id to %v", described["standard_id"])
+	}
+
+	// A seeded element keeps its STIX id until a contributing field changes.
+	if _, err := s.SeedBundle([]byte(`{"type":"bundle","id":"bundle--p","objects":[` +
+		`{"type":"malware","spec_version":"2.1","id":"malware--0b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b",` +
+		`"name":"Seeded","is_family":true}]}`)); err != nil {
+		t.Fatal(err)
+	}
+	seeded := patch("malware--0b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b", "description", "kept")
+	if seeded["standard_id"] != "malware--0b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b" {
+		t.Errorf("seeded element's id changed to %v", seeded["standard_id"])
+	}
+}
