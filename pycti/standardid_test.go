@@ -119,6 +119,21 @@ func TestRelationshipStandardIDDates(t *testing.T) {
 	}
 }
 
+// TestRelationshipStopTimeAlone checks that stop_time counts without
+// start_time, as on the platform (pycti's helper drops it then).
+func TestRelationshipStopTimeAlone(t *testing.T) {
+	stop := mustDate(t, "2024-04-01T00:00:00Z")
+	got, err := RelationshipStandardID("uses", "a--1", "b--2", time.Time{}, stop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := idOf("relationship", `{"relationship_type":"uses","source_ref":"a--1",`+
+		`"stop_time":"2024-04-01T00:00:00.000Z","target_ref":"b--2"}`)
+	if got != want {
+		t.Errorf("relationship with stop_time only = %s, want %s", got, want)
+	}
+}
+
 func TestRelationshipStandardIDNeedsBothEnds(t *testing.T) {
 	if _, err := RelationshipStandardID("uses", "a--1", "", time.Time{}, time.Time{}); !errors.Is(
 		err, stix.ErrNoIDProperties) {
