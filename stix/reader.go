@@ -110,6 +110,11 @@ func (br *BundleReader) ID() string { return br.id }
 // than a bundle. It is known once iteration has started.
 func (br *BundleReader) IsArray() bool { return br.array }
 
+// HasObjects reports whether the bundle has an objects property, even an
+// empty one, which STIX 2.1 does not allow. It is false for a bare array.
+// It is known once iteration has started.
+func (br *BundleReader) HasObjects() bool { return br.inList && !br.array }
+
 // Properties returns the bundle's properties other than type, id and
 // objects (such as the spec_version of STIX 2.0 bundles), as raw JSON. It is
 // complete once iteration has ended.

@@ -124,14 +124,22 @@ func TestBundleReaderLargeObject(t *testing.T) {
 }
 
 func TestBundleReaderEmptyBundles(t *testing.T) {
-	for _, in := range []string{
-		`{"type":"bundle","id":"bundle--1"}`,
-		`{"type":"bundle","id":"bundle--1","objects":[]}`,
-		`[]`,
+	for _, tc := range []struct {
+		in         string
+		hasObjects bool
+	}{
+		{`{"type":"bundle","id":"bundle--1"}`, false},
+		{`{"type":"bundle","id":"bundle--1","objects":[]}`, true},
+		{`{"objects":[],"type":"bundle"}`, true},
+		{`[]`, false},
 	} {
-		got, errs := readRaw(stix.NewBundleReader(strings.NewReader(in)))
+		br := stix.NewBundleReader(strings.NewReader(tc.in))
+		got, errs := readRaw(br)
 		if len(got) != 0 || len(errs) != 0 {
-			t.Errorf("%s: got %d objects, errors %v", in, len(got), errs)
+			t.Errorf("%s: got %d objects, errors %v", tc.in, len(got), errs)
+		}
+		if br.HasObjects() != tc.hasObjects {
+			t.Errorf("%s: HasObjects() = %v, want %v", tc.in, br.HasObjects(), tc.hasObjects)
 		}
 	}
 }
