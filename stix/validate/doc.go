@@ -42,7 +42,9 @@
 // A Session validates the objects of one bundle one at a time, as an
 // exporter writes them, and returns each object's findings at once; Finish
 // returns the findings that need the whole bundle. ValidateBundle reads a
-// bundle from an io.Reader with bounded memory.
+// bundle from an io.Reader through stix.BundleReader, with memory bounded by
+// the largest object; malformed JSON is a finding of rule json, and only a
+// failed read or a done context is an error.
 //
 // A Validator is safe for concurrent use; a Session is not.
 package validate

@@ -58,6 +58,18 @@ func (s *Session) AddValue(obj map[string]any) []Finding {
 	return s.v.checkObject(obj, idx, s)
 }
 
+// addDecoded validates the next object of the bundle, given as a decoded
+// JSON value, which may be something other than a JSON object.
+func (s *Session) addDecoded(v any) []Finding {
+	if obj, ok := v.(map[string]any); ok {
+		return s.AddValue(obj)
+	}
+	idx := s.index
+	s.index++
+	msg := "a STIX object is a JSON object, not " + jsonKind(v)
+	return []Finding{{Index: idx, Rule: RuleJSON, Severity: SeverityError, Message: msg}}
+}
+
 // Finish returns the findings that need the whole bundle: references to
 // ids that never appeared, when the Validator enforces references. It
 // releases the state of the session.

@@ -188,10 +188,6 @@ func TestBundleReader(t *testing.T) {
 	if fs[0].Index != 1 || fs[1].Index != -1 {
 		t.Errorf("indexes = %d %d, want 1 -1", fs[0].Index, fs[1].Index)
 	}
-	_, err = validate.Bundle(context.Background(), strings.NewReader(`{"type":"bundle","objects":[{`))
-	if err == nil {
-		t.Error("truncated bundle: no error")
-	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := validate.Bundle(ctx, strings.NewReader(bundle)); !errors.Is(err, context.Canceled) {

@@ -1,0 +1,139 @@
+package validate_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"testing/iotest"
+
+	"github.com/opencti-go/sdk/stix"
+	"github.com/opencti-go/sdk/stix/validate"
+)
+
+// bundleOf wraps objects (JSON texts) in a bundle.
+func bundleOf(objects ...string) string {
+	return `{"type":"bundle","id":"bundle--939646b0-7d6e-46d4-a929-97da04e7f53e","objects":[` +
+		strings.Join(objects, ",") + `]}`
+}
+
+func TestBundleMalformedJSONIsFinding(t *testing.T) {
+	for _, in := range []string{
+		`{"type":"bundle","objects":[{`,
+		bundleOf(identity)[:120],
+		bundleOf(identity) + `]`,
+		`{"type":"identity",`,
+		``,
+		`   `,
+	} {
+		fs, err := validate.Bundle(context.Background(), strings.NewReader(in))
+		if err != nil {
+			t.Errorf("%q: err = %v, want a finding", in, err)
+			continue
+		}
+		if len(fs) != 1 || fs[0].Rule != validate.RuleJSON ||
+			fs[0].Severity != validate.SeverityError {
+			t.Errorf("%q: findings %v, want one json error", in, fs)
+		}
+	}
+}
+
+func TestBundleSyntaxErrorHasOffset(t *testing.T) {
+	in := bundleOf(identity, identity)
+	in = in[:len(in)-3]
+	fs, err := validate.Bundle(context.Background(), strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := fs[len(fs)-1]
+	var syntax *stix.SyntaxError
+	if !errors.As(last.Err, &syntax) {
+		t.Fatalf("last finding %v does not carry a *stix.SyntaxError", last)
+	}
+	if syntax.Offset <= int64(len(identity)) {
+		t.Errorf("offset %d is inside the first object", syntax.Offset)
+	}
+}
+
+func TestBundleNonObjectElement(t *testing.T) {
+	fs, err := validate.Bundle(context.Background(),
+		strings.NewReader(bundleOf(`[1]`, identity, `"x"`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var idx []int
+	for _, f := range fs {
+		if f.Rule != validate.RuleJSON {
+			t.Errorf("unexpected finding %v", f)
+		}
+		idx = append(idx, f.Index)
+	}
+	if len(idx) != 2 || idx[0] != 0 || idx[1] != 2 {
+		t.Errorf("json findings at indexes %v, want [0 2]", idx)
+	}
+}
+
+func TestBundleReadErrorIsError(t *testing.T) {
+	boom := errors.New("disk on fire")
+	_, err := validate.Bundle(context.Background(), iotest.ErrReader(boom))
+	if !errors.Is(err, boom) {
+		t.Errorf("err = %v, want the read error", err)
+	}
+	half := strings.NewReader(bundleOf(identity))
+	r := iotest.TimeoutReader(iotest.OneByteReader(half))
+	if _, err := validate.Bundle(context.Background(), r); !errors.Is(err, iotest.ErrTimeout) {
+		t.Errorf("err = %v, want the read error", err)
+	}
+}
+
+// TestBundleEnvelopeRejectedByReader covers bundles that stix.BundleReader
+// does not stream: they are read whole and still validated object by object.
+func TestBundleEnvelopeRejectedByReader(t *testing.T) {
+	in := `{"type":"bundle","id":5,"objects":[` + identity + `,` + identity + `]}`
+	fs, err := validate.Bundle(context.Background(), strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(rules(fs), " ")
+	if got != "duplicate-ids schema" {
+		t.Errorf("rules %q, want duplicate-ids schema", got)
+	}
+	if fs[1].Pointer != "/id" || fs[1].Index != -1 {
+		t.Errorf("envelope finding %v, want one at /id", fs[1])
+	}
+}
+
+func TestBundleEmptyObjects(t *testing.T) {
+	fs, err := validate.Bundle(context.Background(), strings.NewReader(bundleOf()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 1 || fs[0].Pointer != "/objects" || fs[0].Rule != validate.RuleSchema {
+		t.Errorf("empty objects: %v, want one schema error at /objects", fs)
+	}
+	noObjects := `{"type":"bundle","id":"bundle--939646b0-7d6e-46d4-a929-97da04e7f53e"}`
+	fs, err = validate.Bundle(context.Background(), strings.NewReader(noObjects))
+	if err != nil || len(fs) != 0 {
+		t.Errorf("bundle without objects: %v, %v", fs, err)
+	}
+}
+
+func TestBundleByteOrderMark(t *testing.T) {
+	for _, in := range []string{"\uFEFF" + bundleOf(identity), "\uFEFF" + identity} {
+		fs, err := validate.Bundle(context.Background(), strings.NewReader(in))
+		if err != nil || len(fs) != 0 {
+			t.Errorf("%.20q: %v, %v", in, fs, err)
+		}
+	}
+}
+
+func TestBundleBareArray(t *testing.T) {
+	in := `[` + identity + `,` + strings.Replace(identity, "Example Team", "Other", 1) + `]`
+	fs, err := validate.Bundle(context.Background(), strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 1 || fs[0].Rule != validate.RuleConflictingID || fs[0].Index != 1 {
+		t.Errorf("array: %v, want one conflicting-id on object 1", fs)
+	}
+}
