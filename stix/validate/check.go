@@ -129,36 +129,6 @@ func (c *objectCheck) extraSchemas() {
 	}
 }
 
-// identifiers checks that the id matches the type and the UUID versions.
-func (c *objectCheck) identifiers() {
-	if c.id == "" {
-		return
-	}
-	typ, uuid, ok := splitIdentifier(c.id)
-	if !ok || !validUUID(uuid) {
-		return
-	}
-	if typ != c.typ && c.v.schemas.byType[c.typ] == nil {
-		c.add(RuleIDPrefix, "/id", "id "+c.id+" must start with the object's type "+c.typ+"--")
-	}
-	version := uuidVersion(uuid)
-	switch {
-	case c.typ == "process" && version != 4:
-		c.add(RuleUUIDVersion, "/id", "a process id must use a version 4 UUID")
-	case scoTypes[c.typ] && version != 4 && !hasContributingProperty(c.typ, c.obj):
-		c.add(RuleUUIDVersion, "/id", "an SCO without any ID-contributing property must "+
-			"use a version 4 UUID")
-	case scoTypes[c.typ] && c.typ != "process" && version != 5 && version != 4:
-		c.add("uuid-check", "/id", "an SCO id should use a version 5 UUID")
-	case scoTypes[c.typ] && c.typ != "process" && version == 4 &&
-		hasContributingProperty(c.typ, c.obj):
-		c.add("uuid-check", "/id", "an SCO id should use the version 5 UUID "+
-			"computed from its ID-contributing properties")
-	case !scoTypes[c.typ] && version != 4:
-		c.add("uuid-check", "/id", "this id should use a version 4 UUID")
-	}
-}
-
 // instant parses a timestamp property, reporting nothing: invalid
 // timestamps are schema findings.
 func (c *objectCheck) instant(name string) (time.Time, bool) {

@@ -32,10 +32,12 @@
 // vocabularies (warnings) and enumerations (errors), reserved property
 // names, reference target types, granular marking selectors, TLP marking
 // definitions, STIX patterns (parsed with package stix/pattern), language
-// tags, character sets and media types, and, in a Session, duplicate ids
-// with conflicting content and unresolved references. SHOULD rules carry the
-// check codes of the OASIS reference validator, so WithEnable and
-// WithDisable accept "101" as well as "custom-prefix".
+// tags, character sets and media types, the deterministic ids of SCOs
+// (RuleDeterministicID, a warning naming the expected id), and, in a
+// Session, duplicate ids with conflicting content and unresolved
+// references. SHOULD rules carry the check codes of the OASIS reference
+// validator where it has the rule, so WithEnable and WithDisable accept
+// "101" as well as "custom-prefix".
 //
 // # Streaming
 //

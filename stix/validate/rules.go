@@ -67,6 +67,7 @@ var shouldRules = []rule{
 	{"indicator-properties", "303", true}, {"deprecated-properties", "304", true},
 	{"extension-description", "305", true}, {"extension-properties", "306", true},
 	{"extensions-use", "401", true}, {RuleTLPv2, "", true},
+	{RuleDeterministicID, "", true},
 }
 
 // ruleGroups are names for several SHOULD rules at once, by code prefix.

@@ -28,37 +28,6 @@ func isSpecType(t string) bool {
 	return sdoTypes[t] || sroTypes[t] || metaTypes[t] || scoTypes[t] || t == "bundle"
 }
 
-// contributingProperties lists the ID-contributing properties of each SCO
-// type (specification section 6, "ID Contributing Properties").
-var contributingProperties = map[string][]string{
-	"artifact":             {"hashes", "payload_bin"},
-	"autonomous-system":    {"number"},
-	"directory":            {"path"},
-	"domain-name":          {"value"},
-	"email-addr":           {"value"},
-	"email-message":        {"from_ref", "subject", "body"},
-	"file":                 {"hashes", "name", "extensions", "parent_directory_ref"},
-	"ipv4-addr":            {"value"},
-	"ipv6-addr":            {"value"},
-	"mac-addr":             {"value"},
-	"mutex":                {"name"},
-	"network-traffic":      {"start", "end", "src_ref", "dst_ref", "src_port", "dst_port", "protocols", "extensions"},
-	"software":             {"name", "cpe", "swid", "vendor", "version"},
-	"url":                  {"value"},
-	"user-account":         {"account_type", "user_id", "account_login"},
-	"windows-registry-key": {"key", "values"},
-	"x509-certificate":     {"hashes", "serial_number"},
-}
-
-func hasContributingProperty(typ string, obj map[string]any) bool {
-	for _, p := range contributingProperties[typ] {
-		if _, ok := obj[p]; ok {
-			return true
-		}
-	}
-	return false
-}
-
 // vocabulary is an open vocabulary of the specification (section 10) and
 // the properties that use it.
 type vocabulary struct {
