@@ -56,6 +56,9 @@ func (v *Validator) BundleFindings(ctx context.Context, r io.Reader) iter.Seq2[F
 
 var errStopped = errors.New("iteration stopped")
 
+var errEmpty = errors.New("input is empty: expected a STIX bundle, an array of objects or " +
+	"one object")
+
 // bundleStream validates one input, yielding findings as they come.
 type bundleStream struct {
 	v     *Validator
@@ -125,7 +128,11 @@ func (bs *bundleStream) whole(r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	val, err := jsonvalue.Decode(bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")))
+	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
+	if len(bytes.TrimSpace(data)) == 0 {
+		return bs.emit([]Finding{syntaxFinding(-1, errEmpty)})
+	}
+	val, err := jsonvalue.Decode(data)
 	if err != nil {
 		return bs.emit([]Finding{syntaxFinding(-1, err)})
 	}

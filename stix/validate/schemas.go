@@ -138,18 +138,23 @@ func schemaFindings(err error, add func(Finding)) {
 		add(Finding{Rule: RuleSchema, Severity: SeverityError, Message: err.Error(), Err: err})
 		return
 	}
-	var walk func(e *jsonschema.ValidationError)
-	walk = func(e *jsonschema.ValidationError) {
+	// parent is the instance location of the error that holds e among its
+	// causes.
+	var walk func(e *jsonschema.ValidationError, parent []string)
+	walk = func(e *jsonschema.ValidationError, parent []string) {
 		switch e.ErrorKind.(type) {
 		case *kind.Schema, *kind.Group, *kind.Reference, *kind.AllOf:
 			for _, c := range e.Causes {
-				walk(c)
+				walk(c, e.InstanceLocation)
 			}
 			return
 		}
 		ptr := pointer(e.InstanceLocation...)
 		if pn, ok := e.ErrorKind.(*kind.PropertyNames); ok {
-			ptr += pointer(pn.Property)
+			// jsonschema v6.0.3 stores the validator's location slice in a
+			// propertyNames error without copying it, and a later sibling
+			// property can overwrite it. The enclosing error holds a copy.
+			ptr = pointer(parent...) + pointer(pn.Property)
 		}
 		if f, ok := e.ErrorKind.(*kind.Format); ok {
 			if perr, ok := f.Err.(*propertyNamesError); ok {
@@ -168,7 +173,7 @@ func schemaFindings(err error, add func(Finding)) {
 		add(Finding{Pointer: ptr, Rule: RuleSchema, Severity: SeverityError,
 			Message: schemaMessage(e), Err: serr})
 	}
-	walk(verr)
+	walk(verr, verr.InstanceLocation)
 }
 
 // schemaMessage words a schema failure for people who know STIX but not

@@ -1,9 +1,12 @@
 package validate
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/opencti-go/sdk/stix/validate/internal/jsonvalue"
@@ -205,7 +208,19 @@ func (v *Validator) checkObject(obj map[string]any, idx int, sess *Session) []Fi
 	c.id, _ = obj["id"].(string)
 	c.typ, _ = obj["type"].(string)
 	c.run()
+	sortFindings(c.findings)
 	return c.findings
+}
+
+// sortFindings orders the findings of one object by pointer, rule and
+// message. Several checks range over Go maps, and the schema library
+// reports failing properties in no fixed order, so without this the same
+// input could give its findings in another order on each run.
+func sortFindings(fs []Finding) {
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		return cmp.Or(strings.Compare(a.Pointer, b.Pointer), strings.Compare(a.Rule, b.Rule),
+			strings.Compare(a.Message, b.Message))
+	})
 }
 
 // schemaFor returns the schema for an object, nil when none applies.

@@ -294,3 +294,37 @@ func TestBundleObjectsNotArray(t *testing.T) {
 		}
 	}
 }
+
+// TestPropertyNamePointerIsStable: the pointer of a bad property name does
+// not depend on the order in which the schema library visits properties.
+func TestPropertyNamePointerIsStable(t *testing.T) {
+	raw := []byte(`{"type":2,"extensions":{"702":"21"},"spec_version":[],"created":{}}`)
+	for range 30 {
+		found := false
+		for _, f := range validate.Object(raw) {
+			if strings.HasPrefix(f.Message, "invalid property name") {
+				found = true
+				if f.Pointer != "/extensions/702" {
+					t.Fatalf("pointer %q, want /extensions/702", f.Pointer)
+				}
+			}
+		}
+		if !found {
+			t.Fatal("no finding for the extension name 702")
+		}
+	}
+}
+
+// TestFindingOrderIsStable: an object's findings come in the same order on
+// every run.
+func TestFindingOrderIsStable(t *testing.T) {
+	raw := []byte(`{"type":"indicator","id":"x","spec_version":"2.0.1","created":[],
+		"modified":1,"Bad-Name":1,"Worse Name":2,"a":3,"B":4,"pattern":"[",
+		"valid_from":false,"labels":[],"x_acme_a":5,"x_acme_b":6,"x_acme_c":7}`)
+	first := fmt.Sprint(validate.Object(raw))
+	for range 30 {
+		if got := fmt.Sprint(validate.Object(raw)); got != first {
+			t.Fatalf("findings\n%s\nthen\n%s", first, got)
+		}
+	}
+}
