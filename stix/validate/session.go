@@ -4,29 +4,44 @@ import (
 	"encoding/json"
 	"hash/maphash"
 	"strconv"
-	"time"
 )
 
 // Session validates the objects of one bundle as they are produced or read,
-// one at a time, and adds the checks that need the whole bundle. It keeps a
-// hash and a timestamp per object version and, with WithEnforceRefs, the
-// references still to resolve; it never keeps the objects themselves. A
+// one at a time, and adds the checks that need the whole bundle. It never
+// keeps the objects themselves. Per object it keeps 128-bit hashes of the
+// id and of its UUID, the modified time and a hash of the content: about
+// 200 bytes, or 45 MB for a bundle of 240,000 objects on amd64. With
+// WithEnforceRefs it also keeps the references to ids not seen yet. A
 // Session is not safe for concurrent use.
 type Session struct {
-	v     *Validator
-	seed  maphash.Seed
-	index int
-	ids   map[string][]version
-	uuids map[string]string
-	refs  []pendingRef
+	v         *Validator
+	seeds     [2]maphash.Seed
+	index     int
+	ids       map[idKey]*versions
+	uuids     map[idKey]uint32 // UUID → index in types of the first type using it
+	types     []string
+	typeIndex map[string]uint32
+	refs      []pendingRef
+}
+
+// idKey is a 128-bit hash of an id or UUID. Two of them are equal by chance
+// with a probability near n²/2¹²⁹ for n ids, which is negligible.
+type idKey [2]uint64
+
+// versions lists the versions of one id seen so far, most often one.
+type versions struct {
+	first version
+	more  []version
 }
 
 // version identifies one version of an object in the bundle.
 type version struct {
-	modified time.Time
-	rawMod   string
-	hash     uint64
-	index    int
+	sec     int64  // modified, in seconds since 1970, when hasTime
+	nsec    int32  // and nanoseconds
+	hasTime bool   // modified is a valid timestamp
+	raw     uint64 // hash of modified as written, 0 when it is missing
+	hash    uint64 // hash of the whole object
+	index   int
 }
 
 type pendingRef struct {
@@ -36,8 +51,8 @@ type pendingRef struct {
 
 // NewSession starts validating a new bundle.
 func (v *Validator) NewSession() *Session {
-	return &Session{v: v, seed: maphash.MakeSeed(), ids: map[string][]version{},
-		uuids: map[string]string{}}
+	return &Session{v: v, seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
+		ids: map[idKey]*versions{}, uuids: map[idKey]uint32{}, typeIndex: map[string]uint32{}}
 }
 
 // Add validates the next object of the bundle, given as JSON, and returns
@@ -76,15 +91,20 @@ func (s *Session) addDecoded(v any) []Finding {
 func (s *Session) Finish() []Finding {
 	var out []Finding
 	for _, r := range s.refs {
-		if _, ok := s.ids[r.target]; ok || !s.v.active[RuleUnresolvedRef] {
+		if _, ok := s.ids[s.key(r.target)]; ok || !s.v.active[RuleUnresolvedRef] {
 			continue
 		}
 		out = append(out, Finding{ObjectID: r.from, Index: r.index, Pointer: r.ptr,
 			Rule: RuleUnresolvedRef, Severity: SeverityError,
 			Message: "reference " + r.target + " is not in the bundle"})
 	}
-	s.ids, s.uuids, s.refs = nil, nil, nil
+	s.ids, s.uuids, s.refs, s.types, s.typeIndex = nil, nil, nil, nil, nil
 	return out
+}
+
+// key hashes an id or a UUID.
+func (s *Session) key(id string) idKey {
+	return idKey{maphash.String(s.seeds[0], id), maphash.String(s.seeds[1], id)}
 }
 
 // record adds the object to the bundle state and reports duplicates.
@@ -94,9 +114,32 @@ func (s *Session) record(c *objectCheck) {
 	}
 	s.checkUUIDReuse(c)
 	ver := version{index: c.idx, hash: s.hashValue(c.obj)}
-	ver.rawMod, _ = c.obj["modified"].(string)
-	ver.modified, _ = c.instant("modified")
-	for _, prev := range s.ids[c.id] {
+	if raw, ok := c.obj["modified"].(string); ok {
+		ver.raw = maphash.String(s.seeds[0], raw) | 1
+	}
+	if t, ok := c.instant("modified"); ok {
+		ver.sec, ver.nsec, ver.hasTime = t.Unix(), int32(t.Nanosecond()), true
+	}
+	key := s.key(c.id)
+	seen := s.ids[key]
+	if seen == nil {
+		s.ids[key] = &versions{first: ver}
+	} else {
+		s.compare(c, seen, ver)
+		seen.more = append(seen.more, ver)
+	}
+	if c.v.enforceRefs {
+		s.collectRefs(c)
+	}
+}
+
+// compare reports ver when it is a version already seen.
+func (s *Session) compare(c *objectCheck, seen *versions, ver version) {
+	for i := -1; i < len(seen.more); i++ {
+		prev := seen.first
+		if i >= 0 {
+			prev = seen.more[i]
+		}
 		if !sameVersion(prev, ver) {
 			continue
 		}
@@ -107,19 +150,15 @@ func (s *Session) record(c *objectCheck) {
 			c.add("duplicate-ids", "/id", "object "+strconv.Itoa(prev.index)+" is the same "+
 				"version of this object: remove the copy")
 		}
-		break
-	}
-	s.ids[c.id] = append(s.ids[c.id], ver)
-	if c.v.enforceRefs {
-		s.collectRefs(c)
+		return
 	}
 }
 
 func sameVersion(a, b version) bool {
-	if !a.modified.IsZero() && !b.modified.IsZero() {
-		return a.modified.Equal(b.modified)
+	if a.hasTime && b.hasTime {
+		return a.sec == b.sec && a.nsec == b.nsec
 	}
-	return a.rawMod == b.rawMod
+	return a.raw == b.raw
 }
 
 // checkUUIDReuse reports a UUID used with two different types.
@@ -128,12 +167,21 @@ func (s *Session) checkUUIDReuse(c *objectCheck) {
 	if !ok {
 		return
 	}
-	if prev, seen := s.uuids[uuid]; seen && prev != typ {
-		c.add("uuid-check", "/id", "UUID "+uuid+" is also used by a "+prev+
-			" in this bundle: give each object its own UUID")
+	key := s.key(uuid)
+	if prev, seen := s.uuids[key]; seen {
+		if s.types[prev] != typ {
+			c.add("uuid-check", "/id", "UUID "+uuid+" is also used by a "+s.types[prev]+
+				" in this bundle: give each object its own UUID")
+		}
 		return
 	}
-	s.uuids[uuid] = typ
+	ti, known := s.typeIndex[typ]
+	if !known {
+		ti = uint32(len(s.types))
+		s.types = append(s.types, typ)
+		s.typeIndex[typ] = ti
+	}
+	s.uuids[key] = ti
 }
 
 // enforcedRefs are the reference properties that WithEnforceRefs resolves.
@@ -144,10 +192,10 @@ func (s *Session) collectRefs(c *objectCheck) {
 	for _, prop := range enforcedRefs {
 		switch v := c.obj[prop].(type) {
 		case string:
-			s.refs = append(s.refs, pendingRef{c.id, v, pointer(prop), c.idx})
+			s.addRef(c, v, pointer(prop))
 		case []any:
 			for i, t := range stringList(v) {
-				s.refs = append(s.refs, pendingRef{c.id, t, pointer(prop, strconv.Itoa(i)), c.idx})
+				s.addRef(c, t, pointer(prop, strconv.Itoa(i)))
 			}
 		}
 	}
@@ -157,7 +205,7 @@ func (s *Session) collectRefs(c *objectCheck) {
 // matter: the hashes of an object's members are summed, which needs no
 // sorting. Numbers are compared as written.
 func (s *Session) hashValue(v any) uint64 {
-	return hashOf(s.seed, v)
+	return hashOf(s.seeds[0], v)
 }
 
 func hashOf(seed maphash.Seed, v any) uint64 {
@@ -195,4 +243,13 @@ func mix(a, b uint64) uint64 {
 	h *= 0xff51afd7ed558ccd
 	h ^= h >> 33
 	return h
+}
+
+// addRef keeps a reference to check in Finish, unless its target was
+// already seen: a report listed after its objects then keeps nothing.
+func (s *Session) addRef(c *objectCheck, target, ptr string) {
+	if _, seen := s.ids[s.key(target)]; seen {
+		return
+	}
+	s.refs = append(s.refs, pendingRef{c.id, target, ptr, c.idx})
 }

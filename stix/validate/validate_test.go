@@ -328,3 +328,31 @@ func TestFindingOrderIsStable(t *testing.T) {
 		}
 	}
 }
+
+// TestSessionRefsBothDirections: references resolve to objects before and
+// after the referring one, and only to the exact id.
+func TestSessionRefsBothDirections(t *testing.T) {
+	v, err := validate.New(validate.WithEnforceRefs())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same UUID as identity, under another type.
+	malware := strings.NewReplacer(`"type":"identity"`, `"type":"malware"`,
+		"identity--df7d1663", "malware--df7d1663", `"identity_class":"organization"`,
+		`"is_family":false`).Replace(identity)
+	report := `{"type":"report","spec_version":"2.1",
+		"id":"report--6e0d20a8-760d-40ab-b54b-c1e8dc9c9a22",
+		"created":"2023-10-01T00:00:00.000Z","modified":"2023-10-01T00:00:00.000Z",
+		"name":"r","published":"2023-10-01T00:00:00Z",
+		"object_refs":["identity--df7d1663-1a28-492f-b76f-ae9a049a3512",
+		"malware--df7d1663-1a28-492f-b76f-ae9a049a3512",
+		"tool--df7d1663-1a28-492f-b76f-ae9a049a3512"]}`
+	s := v.NewSession()
+	s.Add([]byte(identity))
+	s.Add([]byte(report))
+	s.Add([]byte(malware))
+	fs := s.Finish()
+	if len(fs) != 1 || fs[0].Pointer != "/object_refs/2" || fs[0].Rule != validate.RuleUnresolvedRef {
+		t.Errorf("Finish = %v, want one unresolved ref at /object_refs/2", fs)
+	}
+}
