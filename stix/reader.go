@@ -367,6 +367,11 @@ func (v *valueScan) scan(buf []byte, from, to int) (int, bool) {
 				if v.depth == 0 {
 					return j + 1, true
 				}
+			default:
+				// Jump over the plain bytes that follow, eight at a time.
+				if k := skipPlain(buf[:to], j+1); k > j+1 {
+					j = k - 1
+				}
 			}
 			continue
 		}
