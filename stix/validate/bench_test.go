@@ -68,14 +68,36 @@ func BenchmarkValidateObjects(b *testing.B) {
 	}
 }
 
-// BenchmarkValidateBundle reads and validates the whole bundle file.
-func BenchmarkValidateBundle(b *testing.B) {
+// benchBundle returns the bytes of the bundle file benchObjects splits.
+func benchBundle(b *testing.B) []byte {
 	path := testenv.SharedDir(b, "stix", "corpus", "mitre-attack-stix-data",
 		"mobile-attack-17.1.json")
 	data, err := os.ReadFile(path)
 	if err != nil {
 		b.Fatal(err)
 	}
+	return data
+}
+
+// BenchmarkDecodeBundle is the baseline of BenchmarkValidateBundle:
+// encoding/json decoding of the whole file into any with UseNumber.
+func BenchmarkDecodeBundle(b *testing.B) {
+	data := benchBundle(b)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.UseNumber()
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkValidateBundle reads and validates the whole bundle file.
+func BenchmarkValidateBundle(b *testing.B) {
+	data := benchBundle(b)
 	v := validate.Default()
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
