@@ -104,6 +104,9 @@ func (bs *bundleStream) run(r io.Reader) error {
 		if !started && !br.HasObjects() && !br.IsArray() {
 			return bs.whole(io.MultiReader(bytes.NewReader(rec.buf), r))
 		}
+		// NOTE: an object of another type whose objects array comes before
+		// its type property is streamed as a bundle, and it ends here with
+		// a json finding about its type instead of its own findings.
 		return bs.emit([]Finding{syntaxFinding(-1, err)})
 	}
 	if !br.IsArray() {

@@ -3,6 +3,7 @@ package validate_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -136,4 +137,25 @@ func TestBundleBareArray(t *testing.T) {
 	if len(fs) != 1 || fs[0].Rule != validate.RuleConflictingID || fs[0].Index != 1 {
 		t.Errorf("array: %v, want one conflicting-id on object 1", fs)
 	}
+}
+
+func ExampleValidator_ValidateBundle() {
+	bundle := `{"type":"bundle","id":"bundle--f38b7860-056d-42fb-8abc-f95ce16a2220",
+		"objects":[
+		{"type":"domain-name","spec_version":"2.1",
+		 "id":"domain-name--bedb4899-d24b-5401-bc86-8f6b4cc18ec7","value":"example.com"},
+		{"type":"domain-name","spec_version":"2.1",
+		 "id":"domain-name--113db8ee-2063-57ed-be41-0d27ef56cf99","value":"example.org"}]}`
+	findings, err := validate.Default().ValidateBundle(context.Background(),
+		strings.NewReader(bundle))
+	if err != nil {
+		panic(err)
+	}
+	for _, f := range findings {
+		fmt.Println(f)
+	}
+	fmt.Println("valid:", !validate.HasErrors(findings))
+	// Output:
+	// warning domain-name--113db8ee-2063-57ed-be41-0d27ef56cf99 /id [deterministic-id]: id is not the UUIDv5 of the ID-contributing properties (value): expected domain-name--3500c14b-9bde-5393-b4e5-b260aea7e058
+	// valid: true
 }
