@@ -77,7 +77,8 @@ type Config struct {
 	// CONNECTOR_RUN_AND_TERMINATE (connector.run_and_terminate), default
 	// false.
 	RunAndTerminate bool
-	// DurationPeriod is the scheduler period as written (ISO 8601 form).
+	// DurationPeriod is the scheduler period as written, in a form
+	// [ParsePeriod] accepts (checked by Validate).
 	// CONNECTOR_DURATION_PERIOD (connector.duration_period), default "".
 	DurationPeriod string
 	// ExposeMetrics starts the /metrics and /healthz endpoint.
@@ -242,6 +243,11 @@ func (r *reader) readConnector(cfg *Config) {
 	cfg.RunAndTerminate = r.boolean("CONNECTOR_RUN_AND_TERMINATE",
 		"connector.run_and_terminate", false)
 	cfg.DurationPeriod = s.String("CONNECTOR_DURATION_PERIOD", "connector.duration_period", "")
+	if BareNumberPeriod(cfg.DurationPeriod) {
+		s.warnings = append(s.warnings, fmt.Sprintf("CONNECTOR_DURATION_PERIOD %q is read as "+
+			"seconds, but pycti rejects a bare number: write PT%sS", cfg.DurationPeriod,
+			strings.TrimSpace(cfg.DurationPeriod)))
+	}
 	cfg.ExposeMetrics = r.boolean("CONNECTOR_EXPOSE_METRICS", "connector.expose_metrics", false)
 	cfg.MetricsPort = r.integer("CONNECTOR_METRICS_PORT", "connector.metrics_port", 9095)
 	cfg.MetricsNamespace = s.String("CONNECTOR_METRICS_NAMESPACE", "connector.metrics_namespace", "")
@@ -335,6 +341,10 @@ func (c *Config) validate(r *reader) {
 		r.fail(&ConfigError{Env: "CONNECTOR_QUEUE_THRESHOLD", YAML: "connector.queue_threshold",
 			Reason: fmt.Sprintf("invalid threshold %g: use a positive number of megabytes",
 				c.QueueThreshold)})
+	}
+	if _, err := ParsePeriod(c.DurationPeriod); err != nil && c.DurationPeriod != "" {
+		r.fail(&ConfigError{Env: "CONNECTOR_DURATION_PERIOD", YAML: "connector.duration_period",
+			Reason: err.Error()})
 	}
 	if c.MQ.Port < 0 || c.MQ.Port > 65535 {
 		r.fail(&ConfigError{Env: "MQ_PORT", YAML: "mq.port",
