@@ -129,6 +129,7 @@ type Connector struct {
 	reports *reportQueue
 	pub     *publisher
 	health  health
+	sched   runInfo
 
 	invalidLog logLimiter
 }
@@ -187,32 +188,10 @@ func (c *Connector) Run(ctx context.Context, h Handler) error {
 	if h == nil {
 		return errors.New("connector: nil handler")
 	}
-	if !c.running.CompareAndSwap(false, true) {
-		return errors.New("connector: Run called twice")
-	}
-	defer c.metrics.setState(stateStopped)
-	stopMetrics, err := c.serveMetrics()
-	if err != nil {
-		return err
-	}
-	defer stopMetrics()
-	if !c.start(ctx) {
-		c.log.Info("connector stopped before registration")
+	return c.runRegistered(ctx, true, false, func(ctx context.Context) error {
+		c.consume(ctx, h)
 		return nil
-	}
-	pingDone := make(chan struct{})
-	pingCtx, stopPing := context.WithCancel(ctx)
-	go func() {
-		defer close(pingDone)
-		c.pingLoop(pingCtx)
-	}()
-	c.consume(ctx, h)
-	stopPing()
-	<-pingDone
-	c.flushReports()
-	c.pub.close()
-	c.log.Info("connector stopped")
-	return nil
+	})
 }
 
 // start runs the health check and the registration, each retried with a

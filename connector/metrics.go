@@ -23,7 +23,8 @@ const (
 // bundles_sent_total, ping_api_total, ping_api_errors_total and
 // errors_total, and sets state; records_sent_total, runs_total and
 // client_errors_total are for the connector's code. messages_total (by
-// outcome) and broker_connections_total are additions of this package.
+// outcome), broker_connections_total and objects_dropped_total are
+// additions of this package.
 // Metrics is safe for concurrent use.
 type Metrics struct {
 	registry *prometheus.Registry
@@ -38,6 +39,7 @@ type Metrics struct {
 	state         *prometheus.GaugeVec
 	messages      *prometheus.CounterVec
 	connections   prometheus.Counter
+	dropped       prometheus.Counter
 
 	// The children of state and messages, resolved once because they are
 	// updated for every message.
@@ -81,9 +83,11 @@ func newMetrics(namespace, subsystem string) *Metrics {
 				"duplicate, requeued."}, []string{"outcome"}),
 		connections: counter("broker_connections_total",
 			"Broker connections and channels opened for consuming."),
+		dropped: counter("objects_dropped_total",
+			"Objects the bundle splitter left out (unknown type, relationship without an end)."),
 	}
 	m.registry.MustRegister(m.bundlesSent, m.recordsSent, m.runs, m.pingAPI,
-		m.pingAPIErrors, m.errors, m.clientErrors, m.state, m.messages, m.connections)
+		m.pingAPIErrors, m.errors, m.clientErrors, m.state, m.messages, m.connections, m.dropped)
 	for i, name := range stateNames {
 		m.stateGauges[i] = m.state.WithLabelValues(name)
 	}

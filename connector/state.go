@@ -131,7 +131,7 @@ func (c *Connector) ping(ctx context.Context) error {
 	}
 	res, err := c.platform.PingConnector(ctx, PingInput{
 		ID: c.cfg.ID, State: sent,
-		Info: &ConnectorInfo{QueueThreshold: c.cfg.QueueThreshold},
+		Info: c.connectorInfo(),
 	})
 	now := time.Now()
 	if err != nil {
