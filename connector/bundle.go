@@ -122,6 +122,7 @@ func (c *Connector) prepareBundle(bundle []byte, opts BundleOptions, reg Registr
 			return nil, nil, fmt.Errorf("send bundle: %w", err)
 		}
 		parts, dropped = res.Bundles, res.Dropped
+		c.metrics.dropped.Add(float64(len(dropped)))
 		for _, d := range dropped {
 			c.log.Warn("object left out of the bundle", "work_id", opts.WorkID, "id", d.ID,
 				"type", d.Type, "reason", d.Reason)
@@ -188,9 +189,23 @@ func (c *Connector) pushBundle(ctx context.Context, bundle []byte, opts BundleOp
 
 // SendBundle sends a bundle tied to this message: the work id, applicant
 // and draft default to the message's own. See [Connector.SendBundle].
+//
+// For an enrichment message it first adds the organisations the entity is
+// shared with ([EnrichmentEvent.GrantedRefs]) to every object, so that the
+// new objects are visible to the same users. For a playbook message the
+// bundle then goes back to the playbook (playbookStepExecution, unsplit,
+// no work) instead of the workers; the platform must implement
+// [PlaybookPlatform].
 func (m *Message) SendBundle(ctx context.Context, bundle []byte, opts BundleOptions) (SendResult, error) {
 	if m.conn == nil {
 		return SendResult{}, errors.New("send bundle: message not delivered by a running connector")
+	}
+	if m.Enrichment != nil {
+		out, res, done, err := m.enrichmentReply(ctx, bundle)
+		if done || err != nil {
+			return res, err
+		}
+		bundle = out
 	}
 	if opts.WorkID == "" {
 		opts.WorkID = m.Internal.WorkID

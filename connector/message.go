@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 )
 
 // Message is one delivery from the listen queue, decoded. The handler gets
@@ -30,6 +31,9 @@ type Message struct {
 	ImportFile *ImportFileEvent
 
 	conn *Connector
+	// received is when the message was decoded: a playbook reply's
+	// execution_start.
+	received time.Time
 }
 
 // Internal is the `internal` member of a message. Missing and null keys
@@ -144,7 +148,8 @@ type EnrichmentEvent struct {
 	EntityID   string `json:"entity_id"`
 	EntityType string `json:"entity_type"`
 	// StixEntity is the entity as STIX 2.1, or nil when the platform could
-	// not load it.
+	// not load it. For a playbook message it is the member of Bundle whose
+	// id is EntityID.
 	StixEntity json.RawMessage `json:"-"`
 	// StixObjects is the platform-built list or bundle, usually nil.
 	StixObjects json.RawMessage `json:"-"`
@@ -190,7 +195,8 @@ func DecodeMessage(body []byte, typ ConnectorType) (*Message, error) {
 	if err := json.Unmarshal(body, &env); err != nil {
 		return nil, &MessageError{WorkID: scanWorkID(body), Reason: invalidReason(body, err)}
 	}
-	msg := &Message{Event: nullToNil(env.Event), Configuration: nullToNil(env.Configuration)}
+	msg := &Message{Event: nullToNil(env.Event), Configuration: nullToNil(env.Configuration),
+		received: time.Now().UTC()}
 	if env.Internal != nil {
 		msg.Internal = *env.Internal
 	}
@@ -312,6 +318,7 @@ func decodeEnrichment(raw json.RawMessage) (*EnrichmentEvent, error) {
 	if ev.StixObjects, err = embeddedJSON(strs.StixObjects); err != nil {
 		return nil, fmt.Errorf("enrichment event: stix_objects: %w", err)
 	}
+	fillFromPlaybookBundle(&ev)
 	return &ev, nil
 }
 
