@@ -45,6 +45,8 @@ type Server struct {
 	fileOrder  []string
 	connectors map[string]*Connector
 	listCache  *listCache
+	events     *eventLog
+	streams    *streamState
 }
 
 // NewServer starts a platform with the built-in administrator (AdminID,
@@ -67,7 +69,9 @@ func NewServer(opts ...Option) (*Server, error) {
 	s := &Server{cfg: cfg, log: cfg.logger, data: newStore(), users: map[string]*User{},
 		tokens: map[string]*User{}, groups: map[string]*Group{}, works: map[string]*Work{},
 		files: map[string]*File{}, connectors: map[string]*Connector{},
-		faults: newFaultInjector(), reqlog: &requestLog{}, listCache: newListCache()}
+		faults: newFaultInjector(), reqlog: &requestLog{}, listCache: newListCache(),
+		events: newEventLog(), streams: newStreamState()}
+	s.data.onChange = s.recordChange
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -106,13 +110,16 @@ func (s *Server) AdminToken() string { return s.cfg.adminToken }
 // platform restart or a proxy reset would.
 func (s *Server) CloseClientConnections() { s.http.CloseClientConnections() }
 
-// ServeHTTP serves /graphql and /storage/get/<id>.
+// ServeHTTP serves /graphql, /storage/get/<id> and the live streams under
+// /stream.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.URL.Path == "/graphql":
 		s.serveGraphQL(w, r)
 	case strings.HasPrefix(r.URL.Path, "/storage/get/"):
 		s.serveStorage(w, r)
+	case r.URL.Path == "/stream" || strings.HasPrefix(r.URL.Path, "/stream/"):
+		s.serveStream(w, r)
 	default:
 		http.NotFound(w, r)
 	}

@@ -16,6 +16,10 @@ type store struct {
 	byEnd   map[string][]*entity // internal id of an end -> core relationships and sightings
 	refsOf  map[string][]*entity // internal id of the source -> nested ref relationships
 	inside  map[string][]string  // internal id of a member -> containers' internal ids
+	// onChange, when set, is told of every insert, index (an update) and
+	// removal, the latter before anything is removed. It feeds the event
+	// stream.
+	onChange func(op changeOp, e *entity)
 }
 
 func newStore() *store {
@@ -36,6 +40,7 @@ func (s *store) insert(e *entity) {
 	s.seq++
 	s.version++
 	e.seq = s.seq
+	s.changed(opCreate, e)
 	s.index(e)
 	for _, t := range append([]string{e.entityType}, e.parentTypes()...) {
 		k := strings.ToLower(t)
@@ -46,6 +51,7 @@ func (s *store) insert(e *entity) {
 // index records the keys and links of e. It is called after insert and
 // after every change of ids, ends or members.
 func (s *store) index(e *entity) {
+	s.changed(opUpdate, e)
 	s.byKey[e.id] = e
 	for _, id := range e.stixIDs() {
 		if _, taken := s.byKey[id]; !taken {
@@ -83,6 +89,7 @@ func (s *store) remove(e *entity) {
 	if s.byKey[e.id] != e {
 		return
 	}
+	s.changed(opDelete, e)
 	s.version++
 	for k, v := range s.byKey {
 		if v == e {
@@ -129,4 +136,10 @@ func (s *store) resolve(ref string) string {
 func sortedStrings(s []string) []string {
 	slices.Sort(s)
 	return s
+}
+
+func (s *store) changed(op changeOp, e *entity) {
+	if s.onChange != nil {
+		s.onChange(op, e)
+	}
 }
