@@ -27,8 +27,19 @@
 // # Broker
 //
 // With WithAMQP, registerConnector declares the connector's exchanges,
-// queues and bindings on RabbitMQ as the platform does, and AskExport
-// creates a work and publishes an export message for each scope and mode.
+// queues and bindings on RabbitMQ as the platform does. AskExport,
+// AskImport and AskEnrichment create a work and publish the message the
+// platform sends for an export, a file import (of a file stored with
+// UploadImport) or an enrichment; AskPlaybookEnrichment publishes a
+// playbook step, whose reply PlaybookReplies returns.
+//
+// # Streams
+//
+// Every write to the store feeds an event log, served as server-sent
+// events at /stream (raw), /stream/live and /stream/<id> (collections
+// added with AddStream), with the platform's frames, ids, heartbeats,
+// dependencies and recovery. DropStreams and SilenceStreams break or mute
+// the open connections.
 //
 // # Faults and observation
 //

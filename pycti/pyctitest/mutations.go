@@ -20,6 +20,7 @@ func (s *Server) mutationRoots() map[string]rootFunc {
 			return &editTarget{work: s.works[id], workID: id}, nil
 		},
 		"stixBundlePush":                  s.stixBundlePush,
+		"playbookStepExecution":           s.playbookStepExecution,
 		"stixDomainObjectsExportPush":     s.listExportPush,
 		"stixCyberObservablesExportPush":  s.listExportPush,
 		"stixCoreObjectsExportPush":       s.listExportPush,

@@ -222,7 +222,7 @@ func (s *Server) connectorValue(c *Connector) map[string]any {
 		"active": true, "built_in": false, "is_managed": false,
 		"representative": map[string]any{"main": c.Name},
 		"updated_at":     isoTime(c.UpdatedAt), "created_at": isoTime(c.CreatedAt),
-		"connector_queue_details":  map[string]any{"messages_number": 0, "messages_size": 0},
+		"connector_queue_details":  s.queueDetails(c.ID),
 		"connector_priority_group": "default", "connector_info": c.Info,
 	}
 	names := queueNames(s.queuePrefix(), c.ID)

@@ -47,6 +47,7 @@ type Server struct {
 	listCache  *listCache
 	events     *eventLog
 	streams    *streamState
+	kinds      *kindsState
 }
 
 // NewServer starts a platform with the built-in administrator (AdminID,
@@ -70,7 +71,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		tokens: map[string]*User{}, groups: map[string]*Group{}, works: map[string]*Work{},
 		files: map[string]*File{}, connectors: map[string]*Connector{},
 		faults: newFaultInjector(), reqlog: &requestLog{}, listCache: newListCache(),
-		events: newEventLog(), streams: newStreamState()}
+		events: newEventLog(), streams: newStreamState(), kinds: newKindsState()}
 	s.data.onChange = s.recordChange
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
