@@ -119,6 +119,23 @@
 // deleteConnector is never called: it would delete the connector's
 // queues and works.
 //
+// # Other connector kinds
+//
+// Export, enrichment and import-file connectors consume the listen queue
+// with [Connector.Run]. For enrichment messages, [Message.SendBundle]
+// shares every sent object with the organisations of the enriched entity,
+// and for playbook messages it hands the bundle back to the playbook
+// (playbookStepExecution) instead of the workers;
+// [EnrichmentEvent.ReplyBundle] builds a reply that keeps the received
+// objects. Import handlers stream their file with [Message.OpenFile].
+//
+// External import connectors call [Connector.Schedule], which registers,
+// pings with the run dates, and runs a [RunHandler] every
+// CONNECTOR_DURATION_PERIOD (parsed by [ParsePeriod]) with a work per run
+// and the state kept on the platform, or once with
+// CONNECTOR_RUN_AND_TERMINATE. Connectors that drive themselves, such as
+// stream connectors (package connector/stream), call [Connector.RunLoop].
+//
 // # Configuration
 //
 // [LoadConfig] reads config.yml and the environment with pycti's names
