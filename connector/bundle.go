@@ -196,9 +196,16 @@ func (c *Connector) pushBundle(ctx context.Context, bundle []byte, opts BundleOp
 // bundle then goes back to the playbook (playbookStepExecution, unsplit,
 // no work) instead of the workers; the platform must implement
 // [PlaybookPlatform].
+//
+// For an import-file message whose import asks for validation (see
+// [ImportFileEvent.ValidationApplies]) outside a draft, it returns an
+// error wrapping [ErrUnsupported] and sends nothing.
 func (m *Message) SendBundle(ctx context.Context, bundle []byte, opts BundleOptions) (SendResult, error) {
 	if m.conn == nil {
 		return SendResult{}, errors.New("send bundle: message not delivered by a running connector")
+	}
+	if err := m.checkValidation(); err != nil {
+		return SendResult{}, err
 	}
 	if m.Enrichment != nil {
 		out, res, done, err := m.enrichmentReply(ctx, bundle)

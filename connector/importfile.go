@@ -57,3 +57,31 @@ func (m *Message) ImportConfiguration() string {
 	}
 	return string(m.Configuration)
 }
+
+// ValidationApplies reports whether the bundles of this import must go
+// through validation before ingestion, by pycti's rule: when
+// CONNECTOR_VALIDATE_BEFORE_IMPORT is set or the user forced validation,
+// and the user did not bypass it. The platform bypasses it for imports
+// made inside a draft, whose bundles go to that draft.
+func (e *ImportFileEvent) ValidationApplies(validateBeforeImport bool) bool {
+	return (validateBeforeImport || e.ForceValidation) && !e.BypassValidation
+}
+
+// checkValidation refuses to send the bundle of an import that asks for
+// validation, rather than ingesting what the user wanted to review.
+// NOTE: the workbench (uploadPending) and draft creation
+// (draftWorkspaceAdd) paths are not implemented; pycti's client here has
+// no upload of pending files.
+func (m *Message) checkValidation() error {
+	ev := m.ImportFile
+	if ev == nil || m.Internal.DraftID != "" || !ev.ValidationApplies(m.conn.cfg.ValidateBeforeImport) {
+		return nil
+	}
+	mode := ev.ValidationMode
+	if mode == "" {
+		mode = "workbench"
+	}
+	return fmt.Errorf("send bundle of %s: validation before import (%s mode) is %w; "+
+		"import with validation bypassed, or unset CONNECTOR_VALIDATE_BEFORE_IMPORT",
+		ev.FileName(), mode, ErrUnsupported)
+}

@@ -555,3 +555,53 @@ func TestScheduleSkipsRunWhenPlatformQueueFull(t *testing.T) {
 		t.Errorf("%d works, want none for a skipped run", len(p.srv.Works()))
 	}
 }
+
+func TestImportFileValidationNotBypassed(t *testing.T) {
+	p := newKindsPlatform(t)
+	file, err := p.srv.UploadImport(pyctitest.ImportUpload{Name: "review.json", Data: []byte(
+		`{"type":"bundle","id":"bundle--2e8c1f4a-7b3d-4a9e-b5c6-0d1e2f3a4b5c","objects":[` +
+			`{"type":"ipv4-addr","spec_version":"2.1","id":"` + ipv4ID + `","value":"198.51.100.23"}]}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := uuid.NewString()
+	conn := p.connector(t, id, connector.TypeInternalImportFile, nil)
+	runConnector(t, conn, connector.HandlerFunc(func(ctx context.Context, msg *connector.Message) (string, error) {
+		body, err := msg.OpenFile(ctx)
+		if err != nil {
+			return "", err
+		}
+		defer body.Close()
+		data, err := io.ReadAll(body)
+		if err != nil {
+			return "", err
+		}
+		_, err = msg.SendBundle(ctx, data, connector.BundleOptions{})
+		return "sent", err
+	}))
+	workID, err := p.srv.AskImport(t.Context(), pyctitest.ImportRequest{ConnectorID: id,
+		FileID: file.ID, ForceValidation: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := waitWork(t, p.srv, workID)
+	if len(w.Errors) != 1 || !strings.Contains(w.Errors[0].Message, "validation before import "+
+		"(workbench mode)") {
+		t.Errorf("work errors = %+v, want the unsupported validation", w.Errors)
+	}
+	if n := p.peekPush(t, id); n != 0 {
+		t.Errorf("%d messages sent to the workers, want none before validation", n)
+	}
+	draftWork, err := p.srv.AskImport(t.Context(), pyctitest.ImportRequest{ConnectorID: id,
+		FileID: file.ID, ForceValidation: true, DraftID: "draft-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := waitWork(t, p.srv, draftWork); len(w.Errors) != 0 {
+		t.Errorf("import in a draft failed: %+v", w.Errors)
+	}
+	msgs := p.pushMessages(t, id, 1)
+	if msgs[0].DraftID == nil || *msgs[0].DraftID != "draft-1" {
+		t.Errorf("draft id = %v, want the message's draft", msgs[0].DraftID)
+	}
+}
