@@ -605,3 +605,46 @@ func TestImportFileValidationNotBypassed(t *testing.T) {
 		t.Errorf("draft id = %v, want the message's draft", msgs[0].DraftID)
 	}
 }
+
+func TestWorkersCompleteScheduledRun(t *testing.T) {
+	p := newKindsPlatform(t)
+	if err := p.srv.StartWorkers(); err != nil {
+		t.Fatal(err)
+	}
+	id := uuid.NewString()
+	conn := p.connector(t, id, connector.TypeExternalImport, map[string]string{
+		"CONNECTOR_DURATION_PERIOD": "0"})
+	indicator := "indicator--" + uuid.NewString()
+	var workID string
+	err := conn.Schedule(t.Context(), connector.RunHandlerFunc(
+		func(ctx context.Context, run *connector.ScheduledRun) (string, error) {
+			workID = run.WorkID
+			bundle := fmt.Sprintf(`{"type":"bundle","id":"bundle--%s","objects":[
+				{"type":"indicator","spec_version":"2.1","id":%q,"name":"c2",
+				 "pattern":"[ipv4-addr:value = '203.0.113.9']","pattern_type":"stix",
+				 "valid_from":"2026-03-02T08:55:00Z","created_by_ref":%q},
+				{"type":"identity","spec_version":"2.1","id":%q,"name":"Feed",
+				 "identity_class":"organization"}]}`, uuid.NewString(), indicator, orgID, orgID)
+			_, err := run.SendBundle(ctx, []byte(bundle), connector.BundleOptions{})
+			return "2 objects", err
+		}), connector.ScheduleOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the work to complete", func() bool {
+		w, _ := p.srv.Work(workID)
+		return w.Status == pyctitest.WorkComplete
+	})
+	w, _ := p.srv.Work(workID)
+	if w.Expected != 2 || w.Processed != 2 || len(w.Errors) != 0 {
+		t.Errorf("work = %d/%d processed, errors %v; want 2/2 and none", w.Processed, w.Expected,
+			w.Errors)
+	}
+	stix, err := p.srv.ToStix(indicator)
+	if err != nil {
+		t.Fatalf("indicator not imported: %v", err)
+	}
+	if !strings.Contains(string(stix), orgID) {
+		t.Errorf("imported indicator %s lost its author %s", stix, orgID)
+	}
+}

@@ -31,7 +31,9 @@
 // AskImport and AskEnrichment create a work and publish the message the
 // platform sends for an export, a file import (of a file stored with
 // UploadImport) or an enrichment; AskPlaybookEnrichment publishes a
-// playbook step, whose reply PlaybookReplies returns.
+// playbook step, whose reply PlaybookReplies returns. StartWorkers
+// imports what connectors publish to their push queues and completes
+// their works, as the platform's workers do.
 //
 // # Streams
 //

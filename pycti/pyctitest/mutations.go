@@ -319,6 +319,9 @@ func (s *Server) registerConnector(ctx context.Context, rc *requestContext, f *g
 		}
 	}
 	s.connectors[id] = c
+	if err := s.watchPush(id); err != nil {
+		return nil, gqlexec.NewError("UNKNOWN_ERROR", "register connector "+id+": "+err.Error(), nil)
+	}
 	return s.connectorValue(c), nil
 }
 

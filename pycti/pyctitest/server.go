@@ -48,6 +48,7 @@ type Server struct {
 	events     *eventLog
 	streams    *streamState
 	kinds      *kindsState
+	pool       *workerPool
 }
 
 // NewServer starts a platform with the built-in administrator (AdminID,
@@ -71,7 +72,8 @@ func NewServer(opts ...Option) (*Server, error) {
 		tokens: map[string]*User{}, groups: map[string]*Group{}, works: map[string]*Work{},
 		files: map[string]*File{}, connectors: map[string]*Connector{},
 		faults: newFaultInjector(), reqlog: &requestLog{}, listCache: newListCache(),
-		events: newEventLog(), streams: newStreamState(), kinds: newKindsState()}
+		events: newEventLog(), streams: newStreamState(), kinds: newKindsState(),
+		pool: &workerPool{consuming: map[string]bool{}}}
 	s.data.onChange = s.recordChange
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -96,6 +98,7 @@ func NewServer(opts ...Option) (*Server, error) {
 
 // Close stops the HTTP server and closes the broker connection.
 func (s *Server) Close() error {
+	s.pool.close()
 	s.http.Close()
 	if s.broker != nil {
 		return s.broker.close()
