@@ -12,6 +12,7 @@ import (
 
 	"github.com/opencti-go/sdk/connector"
 	"github.com/opencti-go/sdk/examples/internal/exampletest"
+	"github.com/opencti-go/sdk/pycti/pyctitest"
 )
 
 // TestImportExternalTwoRuns runs the connector twice in run-and-terminate
@@ -82,5 +83,32 @@ func TestImportExternalFeedDown(t *testing.T) {
 	}
 	if w := p.Works(); len(w) != 1 || len(w[0].Errors) != 1 {
 		t.Errorf("works = %+v, want one in error", w)
+	}
+}
+
+// TestImportExternalReachesPlatform lets pyctitest's workers import what
+// the run sends: the run's work completes and the addresses are stored.
+func TestImportExternalReachesPlatform(t *testing.T) {
+	feedSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_ = json.NewEncoder(w).Encode(map[string]any{"items": []map[string]string{
+			{"ip": "198.51.100.7", "description": "SSH scanner"}}})
+	}))
+	defer feedSrv.Close()
+	p := exampletest.NewPlatform(t)
+	if err := p.StartWorkers(); err != nil {
+		t.Fatal(err)
+	}
+	cfg := p.Config(t, connector.TypeExternalImport, map[string]string{
+		"FEED_URL": feedSrv.URL, "CONNECTOR_DURATION_PERIOD": "0"})
+	if err := run(t.Context(), cfg, exampletest.Logger(t)); err != nil {
+		t.Fatal(err)
+	}
+	exampletest.WaitFor(t, "the run's work to complete", func() bool {
+		w := p.Works()
+		return len(w) == 1 && w[0].Status == pyctitest.WorkComplete
+	})
+	ip := toSTIX(feedItem{IP: "198.51.100.7"})[0]
+	if _, err := p.ToStix(ip.ObjectID()); err != nil {
+		t.Errorf("address not stored: %v", err)
 	}
 }
