@@ -183,8 +183,8 @@ func (m *Message) enrichmentReply(ctx context.Context, bundle []byte) (
 	return nil, SendResult{Messages: 1}, true, nil
 }
 
-// ErrPlaybookGone is returned when the platform no longer knows the
-// playbook, or one of the steps, a reply is meant for.
+// ErrPlaybookGone is returned when the playbook of a reply, or one of its
+// two steps, no longer exists on the platform.
 var ErrPlaybookGone = errors.New("playbook or step no longer exists")
 
 // shareWithOrganizations adds orgs to every object of the bundle: to

@@ -67,7 +67,7 @@ func (e *ImportFileEvent) ValidationApplies(validateBeforeImport bool) bool {
 	return (validateBeforeImport || e.ForceValidation) && !e.BypassValidation
 }
 
-// checkValidation refuses to send the bundle of an import that asks for
+// checkValidation refuses to send the bundle of an import that requests
 // validation, rather than ingesting what the user wanted to review.
 // NOTE: the workbench (uploadPending) and draft creation
 // (draftWorkspaceAdd) paths are not implemented; pycti's client here has

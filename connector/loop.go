@@ -25,7 +25,7 @@ func (c *Connector) RunLoop(ctx context.Context, loop func(ctx context.Context) 
 // runRegistered claims the connector, registers it, optionally starts the
 // ping loop, and runs fn. A connector that drives itself (selfDriven)
 // only uses the broker to publish bundles, so the health check counts the
-// broker as connected; a consuming one reports its own connection.
+// broker as connected. A consuming connector reports its own connection.
 func (c *Connector) runRegistered(ctx context.Context, ping, selfDriven bool,
 	fn func(ctx context.Context) error) error {
 	if !c.running.CompareAndSwap(false, true) {

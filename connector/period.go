@@ -54,9 +54,9 @@ const (
 // Fractions of a second are dropped, as pycti does.
 //
 // ParsePeriod rejects the values pycti misreads, with a [*PeriodError]
-// that gives the value to write instead: negative periods (pycti then runs again at once,
-// in a loop) and periods under one second other than 0 (pycti truncates
-// them to 0 and silently runs once). It also rejects lower-case letters,
+// that gives the value to write instead. A negative period makes pycti
+// run again at once, in a loop. A period under one second, other than 0,
+// is truncated to 0 by pycti, which then silently runs once. It also rejects lower-case letters,
 // which pycti refuses at start-up, and periods too long for a
 // time.Duration (about 292 years).
 func ParsePeriod(s string) (time.Duration, error) {

@@ -16,7 +16,7 @@ import (
 // client's MakeRequest.
 // NOTE: these documents are not in pycti/operations, so the SDK's
 // schema.graphql (and so a default pyctitest server) does not list their
-// fields; a platform answers them.
+// fields; a real platform serves them.
 const (
 	queueDetailsQuery = `query ConnectorQueueDetails($id: String!) {
   connector(id: $id) { id connector_queue_details { messages_number messages_size } }
