@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -291,11 +290,7 @@ func checkDroppedMetric(t *testing.T, conn *connector.Connector, want float64) {
 }
 
 func TestPlaybookReplyBypassesQueue(t *testing.T) {
-	schema, err := os.ReadFile(testenv.SharedDir(t, "opencti", "schema.graphql"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := newKindsPlatform(t, pyctitest.WithSchema(string(schema)))
+	p := newKindsPlatform(t)
 	id := uuid.NewString()
 	conn := p.connector(t, id, connector.TypeInternalEnrichment, nil)
 	domain := "domain-name--6a7b8c9d-0e1f-5a2b-9c3d-4e5f6a7b8c9d"
@@ -526,17 +521,13 @@ func TestScheduleStateSurvivesRestart(t *testing.T) {
 }
 
 func TestScheduleSkipsRunWhenPlatformQueueFull(t *testing.T) {
-	schema, err := os.ReadFile(testenv.SharedDir(t, "opencti", "schema.graphql"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := newKindsPlatform(t, pyctitest.WithSchema(string(schema)))
+	p := newKindsPlatform(t)
 	id := uuid.NewString()
 	conn := p.connector(t, id, connector.TypeExternalImport, map[string]string{
 		"CONNECTOR_DURATION_PERIOD": "0", "CONNECTOR_QUEUE_THRESHOLD": "1"})
 	p.srv.SetQueueSize(id, pyctitest.QueueSize{Messages: 40, Bytes: 2_500_000})
 	ran := false
-	err = conn.Schedule(t.Context(), connector.RunHandlerFunc(
+	err := conn.Schedule(t.Context(), connector.RunHandlerFunc(
 		func(context.Context, *connector.ScheduledRun) (string, error) {
 			ran = true
 			return "", nil

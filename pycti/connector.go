@@ -246,3 +246,53 @@ func (c *Client) PushBundle(ctx context.Context, connectorID, bundle, workID str
 	}
 	return nil
 }
+
+// QueueDetails is how much waits in a connector's queues.
+type QueueDetails struct {
+	Messages int64   // messages_number
+	Bytes    float64 // messages_size, in bytes
+}
+
+// ConnectorQueueDetails reads how many messages, and how many bytes, wait
+// in a connector's queues; a scheduler skips a run while they exceed its
+// threshold. It runs as the token's own user.
+func (c *Client) ConnectorQueueDetails(ctx context.Context, id string) (QueueDetails, error) {
+	resp, err := gen.ConnectorQueueDetails(ctx, c.AsConnector(), id)
+	if err != nil {
+		return QueueDetails{}, fmt.Errorf("read connector %s queue details: %w", id, err)
+	}
+	if resp.Connector.Id == "" {
+		return QueueDetails{}, fmt.Errorf("read connector %s queue details: %w", id, ErrNotFound)
+	}
+	d := resp.Connector.Connector_queue_details
+	return QueueDetails{Messages: int64(d.Messages_number), Bytes: d.Messages_size}, nil
+}
+
+// PlaybookStep identifies the playbook step a connector answers, as the
+// message's internal.playbook member gives it, with the bundles.
+type PlaybookStep struct {
+	ExecutionID    string    // execution_id
+	EventID        string    // event_id
+	ExecutionStart time.Time // execution_start
+	DataInstanceID string    // data_instance_id
+	PlaybookID     string    // playbook_id
+	PreviousStepID string    // previous_step_id
+	StepID         string    // step_id
+	PreviousBundle string    // previous_bundle: the bundle the step received
+	Bundle         string    // bundle: the bundle the connector produced
+}
+
+// PlaybookStepExecution hands the bundle a connector produced for a
+// playbook step back to the playbook, which runs its next step with it.
+// It returns the platform's answer (false when the playbook no longer
+// runs). It runs as the token's own user and is not retried, because a
+// second call would run the next step twice.
+func (c *Client) PlaybookStepExecution(ctx context.Context, s PlaybookStep) (bool, error) {
+	resp, err := gen.PlaybookStepExecution(ctx, c.AsConnector(), s.ExecutionID, s.EventID,
+		s.ExecutionStart, s.DataInstanceID, s.PlaybookID, s.PreviousStepID, s.StepID,
+		s.PreviousBundle, s.Bundle)
+	if err != nil {
+		return false, fmt.Errorf("answer playbook %s step %s: %w", s.PlaybookID, s.StepID, err)
+	}
+	return resp.PlaybookStepExecution, nil
+}

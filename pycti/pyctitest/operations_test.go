@@ -237,6 +237,12 @@ func (g *varGen) value(opName, root, name string) (any, bool) {
 		return g.connector, true
 	case "bundle":
 		return `{"type":"bundle","id":"bundle--push","objects":[{"type":"malware","spec_version":"2.1","id":"malware--00000000-0000-4000-8000-000000000002","name":"Pushed","is_family":true}]}`, true
+	case "execution_id", "event_id", "data_instance_id", "playbook_id", "previous_step_id", "step_id":
+		return "ops-" + name, true
+	case "execution_start":
+		return "2024-05-01T10:00:00.000Z", true
+	case "previous_bundle":
+		return `{"type":"bundle","id":"bundle--previous","objects":[]}`, true
 	case "observableType":
 		return "IPv4-Addr", true
 	case "IPv4Addr":

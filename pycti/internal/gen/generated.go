@@ -200,6 +200,46 @@ func (v *ConnectorInfoInput) GetNext_run_datetime() *time.Time { return v.Next_r
 // GetLast_run_datetime returns ConnectorInfoInput.Last_run_datetime, and is useful for accessing the field via an interface.
 func (v *ConnectorInfoInput) GetLast_run_datetime() *time.Time { return v.Last_run_datetime }
 
+// ConnectorQueueDetailsConnector includes the requested fields of the GraphQL type Connector.
+type ConnectorQueueDetailsConnector struct {
+	Id                      string                                                                     `json:"id"`
+	Connector_queue_details ConnectorQueueDetailsConnectorConnector_queue_detailsConnectorQueueDetails `json:"connector_queue_details"`
+}
+
+// GetId returns ConnectorQueueDetailsConnector.Id, and is useful for accessing the field via an interface.
+func (v *ConnectorQueueDetailsConnector) GetId() string { return v.Id }
+
+// GetConnector_queue_details returns ConnectorQueueDetailsConnector.Connector_queue_details, and is useful for accessing the field via an interface.
+func (v *ConnectorQueueDetailsConnector) GetConnector_queue_details() ConnectorQueueDetailsConnectorConnector_queue_detailsConnectorQueueDetails {
+	return v.Connector_queue_details
+}
+
+// ConnectorQueueDetailsConnectorConnector_queue_detailsConnectorQueueDetails includes the requested fields of the GraphQL type ConnectorQueueDetails.
+type ConnectorQueueDetailsConnectorConnector_queue_detailsConnectorQueueDetails struct {
+	Messages_number float64 `json:"messages_number"`
+	Messages_size   float64 `json:"messages_size"`
+}
+
+// GetMessages_number returns ConnectorQueueDetailsConnectorConnector_queue_detailsConnectorQueueDetails.Messages_number, and is useful for accessing the field via an interface.
+func (v *ConnectorQueueDetailsConnectorConnector_queue_detailsConnectorQueueDetails) GetMessages_number() float64 {
+	return v.Messages_number
+}
+
+// GetMessages_size returns ConnectorQueueDetailsConnectorConnector_queue_detailsConnectorQueueDetails.Messages_size, and is useful for accessing the field via an interface.
+func (v *ConnectorQueueDetailsConnectorConnector_queue_detailsConnectorQueueDetails) GetMessages_size() float64 {
+	return v.Messages_size
+}
+
+// ConnectorQueueDetailsResponse is returned by ConnectorQueueDetails on success.
+type ConnectorQueueDetailsResponse struct {
+	Connector ConnectorQueueDetailsConnector `json:"connector"`
+}
+
+// GetConnector returns ConnectorQueueDetailsResponse.Connector, and is useful for accessing the field via an interface.
+func (v *ConnectorQueueDetailsResponse) GetConnector() ConnectorQueueDetailsConnector {
+	return v.Connector
+}
+
 // ConnectorStateConnector includes the requested fields of the GraphQL type Connector.
 type ConnectorStateConnector struct {
 	Id              string `json:"id"`
@@ -2530,6 +2570,16 @@ type PingConnectorResponse struct {
 
 // GetPingConnector returns PingConnectorResponse.PingConnector, and is useful for accessing the field via an interface.
 func (v *PingConnectorResponse) GetPingConnector() PingConnectorPingConnector { return v.PingConnector }
+
+// PlaybookStepExecutionResponse is returned by PlaybookStepExecution on success.
+type PlaybookStepExecutionResponse struct {
+	PlaybookStepExecution bool `json:"playbookStepExecution"`
+}
+
+// GetPlaybookStepExecution returns PlaybookStepExecutionResponse.PlaybookStepExecution, and is useful for accessing the field via an interface.
+func (v *PlaybookStepExecutionResponse) GetPlaybookStepExecution() bool {
+	return v.PlaybookStepExecution
+}
 
 type ProcessAddInput struct {
 	Is_hidden             bool              `json:"is_hidden"`
@@ -4899,6 +4949,14 @@ func (v *X509CertificateAddInput) GetEmbedded() []bool { return v.Embedded }
 // GetUpsertOperations returns X509CertificateAddInput.UpsertOperations, and is useful for accessing the field via an interface.
 func (v *X509CertificateAddInput) GetUpsertOperations() []EditInput { return v.UpsertOperations }
 
+// __ConnectorQueueDetailsInput is used internally by genqlient
+type __ConnectorQueueDetailsInput struct {
+	Id string `json:"id"`
+}
+
+// GetId returns __ConnectorQueueDetailsInput.Id, and is useful for accessing the field via an interface.
+func (v *__ConnectorQueueDetailsInput) GetId() string { return v.Id }
+
 // __ConnectorStateInput is used internally by genqlient
 type __ConnectorStateInput struct {
 	Id string `json:"id"`
@@ -5552,6 +5610,46 @@ func (v *__PingConnectorLegacyInput) GetId() string { return v.Id }
 
 // GetState returns __PingConnectorLegacyInput.State, and is useful for accessing the field via an interface.
 func (v *__PingConnectorLegacyInput) GetState() string { return v.State }
+
+// __PlaybookStepExecutionInput is used internally by genqlient
+type __PlaybookStepExecutionInput struct {
+	Execution_id     string    `json:"execution_id"`
+	Event_id         string    `json:"event_id"`
+	Execution_start  time.Time `json:"execution_start"`
+	Data_instance_id string    `json:"data_instance_id"`
+	Playbook_id      string    `json:"playbook_id"`
+	Previous_step_id string    `json:"previous_step_id"`
+	Step_id          string    `json:"step_id"`
+	Previous_bundle  string    `json:"previous_bundle"`
+	Bundle           string    `json:"bundle"`
+}
+
+// GetExecution_id returns __PlaybookStepExecutionInput.Execution_id, and is useful for accessing the field via an interface.
+func (v *__PlaybookStepExecutionInput) GetExecution_id() string { return v.Execution_id }
+
+// GetEvent_id returns __PlaybookStepExecutionInput.Event_id, and is useful for accessing the field via an interface.
+func (v *__PlaybookStepExecutionInput) GetEvent_id() string { return v.Event_id }
+
+// GetExecution_start returns __PlaybookStepExecutionInput.Execution_start, and is useful for accessing the field via an interface.
+func (v *__PlaybookStepExecutionInput) GetExecution_start() time.Time { return v.Execution_start }
+
+// GetData_instance_id returns __PlaybookStepExecutionInput.Data_instance_id, and is useful for accessing the field via an interface.
+func (v *__PlaybookStepExecutionInput) GetData_instance_id() string { return v.Data_instance_id }
+
+// GetPlaybook_id returns __PlaybookStepExecutionInput.Playbook_id, and is useful for accessing the field via an interface.
+func (v *__PlaybookStepExecutionInput) GetPlaybook_id() string { return v.Playbook_id }
+
+// GetPrevious_step_id returns __PlaybookStepExecutionInput.Previous_step_id, and is useful for accessing the field via an interface.
+func (v *__PlaybookStepExecutionInput) GetPrevious_step_id() string { return v.Previous_step_id }
+
+// GetStep_id returns __PlaybookStepExecutionInput.Step_id, and is useful for accessing the field via an interface.
+func (v *__PlaybookStepExecutionInput) GetStep_id() string { return v.Step_id }
+
+// GetPrevious_bundle returns __PlaybookStepExecutionInput.Previous_bundle, and is useful for accessing the field via an interface.
+func (v *__PlaybookStepExecutionInput) GetPrevious_bundle() string { return v.Previous_bundle }
+
+// GetBundle returns __PlaybookStepExecutionInput.Bundle, and is useful for accessing the field via an interface.
+func (v *__PlaybookStepExecutionInput) GetBundle() string { return v.Bundle }
 
 // __PyctiCoreObjectsInput is used internally by genqlient
 type __PyctiCoreObjectsInput struct {
@@ -6318,6 +6416,46 @@ func About(
 	}
 
 	data_ = &AboutResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by ConnectorQueueDetails.
+const ConnectorQueueDetails_Operation = `
+query ConnectorQueueDetails ($id: String!) {
+	connector(id: $id) {
+		id
+		connector_queue_details {
+			messages_number
+			messages_size
+		}
+	}
+}
+`
+
+// ConnectorQueueDetails reads how many messages, and how many bytes, wait
+// in the connector's queues.
+func ConnectorQueueDetails(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	id string,
+) (data_ *ConnectorQueueDetailsResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "ConnectorQueueDetails",
+		Query:  ConnectorQueueDetails_Operation,
+		Variables: &__ConnectorQueueDetailsInput{
+			Id: id,
+		},
+	}
+
+	data_ = &ConnectorQueueDetailsResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(
@@ -8168,6 +8306,56 @@ func PingConnectorLegacy(
 	}
 
 	data_ = &PingConnectorLegacyResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The mutation executed by PlaybookStepExecution.
+const PlaybookStepExecution_Operation = `
+mutation PlaybookStepExecution ($execution_id: ID!, $event_id: ID!, $execution_start: DateTime!, $data_instance_id: ID!, $playbook_id: ID!, $previous_step_id: ID!, $step_id: ID!, $previous_bundle: String!, $bundle: String!) {
+	playbookStepExecution(execution_id: $execution_id, event_id: $event_id, execution_start: $execution_start, data_instance_id: $data_instance_id, playbook_id: $playbook_id, previous_step_id: $previous_step_id, step_id: $step_id, previous_bundle: $previous_bundle, bundle: $bundle)
+}
+`
+
+// PlaybookStepExecution hands the bundle a connector produced for a playbook
+// step back to the playbook, which runs its next step with it.
+func PlaybookStepExecution(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	execution_id string,
+	event_id string,
+	execution_start time.Time,
+	data_instance_id string,
+	playbook_id string,
+	previous_step_id string,
+	step_id string,
+	previous_bundle string,
+	bundle string,
+) (data_ *PlaybookStepExecutionResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "PlaybookStepExecution",
+		Query:  PlaybookStepExecution_Operation,
+		Variables: &__PlaybookStepExecutionInput{
+			Execution_id:     execution_id,
+			Event_id:         event_id,
+			Execution_start:  execution_start,
+			Data_instance_id: data_instance_id,
+			Playbook_id:      playbook_id,
+			Previous_step_id: previous_step_id,
+			Step_id:          step_id,
+			Previous_bundle:  previous_bundle,
+			Bundle:           bundle,
+		},
+	}
+
+	data_ = &PlaybookStepExecutionResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(
