@@ -1396,6 +1396,82 @@ func (v *EmailMimePartTypeAddInput) GetEmbedded() []bool { return v.Embedded }
 // GetUpsertOperations returns EmailMimePartTypeAddInput.UpsertOperations, and is useful for accessing the field via an interface.
 func (v *EmailMimePartTypeAddInput) GetUpsertOperations() []EditInput { return v.UpsertOperations }
 
+// ExportCoreRelationshipNode includes the requested fields of the GraphQL type StixCoreRelationship.
+type ExportCoreRelationshipNode struct {
+	Id                string `json:"id"`
+	Standard_id       string `json:"standard_id"`
+	Entity_type       string `json:"entity_type"`
+	Relationship_type string `json:"relationship_type"`
+	FromId            string `json:"fromId"`
+	FromType          string `json:"fromType"`
+	ToId              string `json:"toId"`
+	ToType            string `json:"toType"`
+	ToStix            string `json:"toStix"`
+}
+
+// GetId returns ExportCoreRelationshipNode.Id, and is useful for accessing the field via an interface.
+func (v *ExportCoreRelationshipNode) GetId() string { return v.Id }
+
+// GetStandard_id returns ExportCoreRelationshipNode.Standard_id, and is useful for accessing the field via an interface.
+func (v *ExportCoreRelationshipNode) GetStandard_id() string { return v.Standard_id }
+
+// GetEntity_type returns ExportCoreRelationshipNode.Entity_type, and is useful for accessing the field via an interface.
+func (v *ExportCoreRelationshipNode) GetEntity_type() string { return v.Entity_type }
+
+// GetRelationship_type returns ExportCoreRelationshipNode.Relationship_type, and is useful for accessing the field via an interface.
+func (v *ExportCoreRelationshipNode) GetRelationship_type() string { return v.Relationship_type }
+
+// GetFromId returns ExportCoreRelationshipNode.FromId, and is useful for accessing the field via an interface.
+func (v *ExportCoreRelationshipNode) GetFromId() string { return v.FromId }
+
+// GetFromType returns ExportCoreRelationshipNode.FromType, and is useful for accessing the field via an interface.
+func (v *ExportCoreRelationshipNode) GetFromType() string { return v.FromType }
+
+// GetToId returns ExportCoreRelationshipNode.ToId, and is useful for accessing the field via an interface.
+func (v *ExportCoreRelationshipNode) GetToId() string { return v.ToId }
+
+// GetToType returns ExportCoreRelationshipNode.ToType, and is useful for accessing the field via an interface.
+func (v *ExportCoreRelationshipNode) GetToType() string { return v.ToType }
+
+// GetToStix returns ExportCoreRelationshipNode.ToStix, and is useful for accessing the field via an interface.
+func (v *ExportCoreRelationshipNode) GetToStix() string { return v.ToStix }
+
+// ExportCoreRelationshipsResponse is returned by ExportCoreRelationships on success.
+type ExportCoreRelationshipsResponse struct {
+	StixCoreRelationships ExportCoreRelationshipsStixCoreRelationshipsStixCoreRelationshipConnection `json:"stixCoreRelationships"`
+}
+
+// GetStixCoreRelationships returns ExportCoreRelationshipsResponse.StixCoreRelationships, and is useful for accessing the field via an interface.
+func (v *ExportCoreRelationshipsResponse) GetStixCoreRelationships() ExportCoreRelationshipsStixCoreRelationshipsStixCoreRelationshipConnection {
+	return v.StixCoreRelationships
+}
+
+// ExportCoreRelationshipsStixCoreRelationshipsStixCoreRelationshipConnection includes the requested fields of the GraphQL type StixCoreRelationshipConnection.
+type ExportCoreRelationshipsStixCoreRelationshipsStixCoreRelationshipConnection struct {
+	Edges    []ExportCoreRelationshipsStixCoreRelationshipsStixCoreRelationshipConnectionEdgesStixCoreRelationshipEdge `json:"edges"`
+	PageInfo PageInfo                                                                                                  `json:"pageInfo"`
+}
+
+// GetEdges returns ExportCoreRelationshipsStixCoreRelationshipsStixCoreRelationshipConnection.Edges, and is useful for accessing the field via an interface.
+func (v *ExportCoreRelationshipsStixCoreRelationshipsStixCoreRelationshipConnection) GetEdges() []ExportCoreRelationshipsStixCoreRelationshipsStixCoreRelationshipConnectionEdgesStixCoreRelationshipEdge {
+	return v.Edges
+}
+
+// GetPageInfo returns ExportCoreRelationshipsStixCoreRelationshipsStixCoreRelationshipConnection.PageInfo, and is useful for accessing the field via an interface.
+func (v *ExportCoreRelationshipsStixCoreRelationshipsStixCoreRelationshipConnection) GetPageInfo() PageInfo {
+	return v.PageInfo
+}
+
+// ExportCoreRelationshipsStixCoreRelationshipsStixCoreRelationshipConnectionEdgesStixCoreRelationshipEdge includes the requested fields of the GraphQL type StixCoreRelationshipEdge.
+type ExportCoreRelationshipsStixCoreRelationshipsStixCoreRelationshipConnectionEdgesStixCoreRelationshipEdge struct {
+	Node ExportCoreRelationshipNode `json:"node"`
+}
+
+// GetNode returns ExportCoreRelationshipsStixCoreRelationshipsStixCoreRelationshipConnectionEdgesStixCoreRelationshipEdge.Node, and is useful for accessing the field via an interface.
+func (v *ExportCoreRelationshipsStixCoreRelationshipsStixCoreRelationshipConnectionEdgesStixCoreRelationshipEdge) GetNode() ExportCoreRelationshipNode {
+	return v.Node
+}
+
 // ExportPushResponse is returned by ExportPush on success.
 type ExportPushResponse struct {
 	StixDomainObjectEdit ExportPushStixDomainObjectEditStixDomainObjectEditMutations `json:"stixDomainObjectEdit"`
@@ -1414,6 +1490,78 @@ type ExportPushStixDomainObjectEditStixDomainObjectEditMutations struct {
 // GetExportPush returns ExportPushStixDomainObjectEditStixDomainObjectEditMutations.ExportPush, and is useful for accessing the field via an interface.
 func (v *ExportPushStixDomainObjectEditStixDomainObjectEditMutations) GetExportPush() bool {
 	return v.ExportPush
+}
+
+// ExportSightingRelationshipNode includes the requested fields of the GraphQL type StixSightingRelationship.
+type ExportSightingRelationshipNode struct {
+	Id          string `json:"id"`
+	Standard_id string `json:"standard_id"`
+	Entity_type string `json:"entity_type"`
+	FromId      string `json:"fromId"`
+	FromType    string `json:"fromType"`
+	ToId        string `json:"toId"`
+	ToType      string `json:"toType"`
+	ToStix      string `json:"toStix"`
+}
+
+// GetId returns ExportSightingRelationshipNode.Id, and is useful for accessing the field via an interface.
+func (v *ExportSightingRelationshipNode) GetId() string { return v.Id }
+
+// GetStandard_id returns ExportSightingRelationshipNode.Standard_id, and is useful for accessing the field via an interface.
+func (v *ExportSightingRelationshipNode) GetStandard_id() string { return v.Standard_id }
+
+// GetEntity_type returns ExportSightingRelationshipNode.Entity_type, and is useful for accessing the field via an interface.
+func (v *ExportSightingRelationshipNode) GetEntity_type() string { return v.Entity_type }
+
+// GetFromId returns ExportSightingRelationshipNode.FromId, and is useful for accessing the field via an interface.
+func (v *ExportSightingRelationshipNode) GetFromId() string { return v.FromId }
+
+// GetFromType returns ExportSightingRelationshipNode.FromType, and is useful for accessing the field via an interface.
+func (v *ExportSightingRelationshipNode) GetFromType() string { return v.FromType }
+
+// GetToId returns ExportSightingRelationshipNode.ToId, and is useful for accessing the field via an interface.
+func (v *ExportSightingRelationshipNode) GetToId() string { return v.ToId }
+
+// GetToType returns ExportSightingRelationshipNode.ToType, and is useful for accessing the field via an interface.
+func (v *ExportSightingRelationshipNode) GetToType() string { return v.ToType }
+
+// GetToStix returns ExportSightingRelationshipNode.ToStix, and is useful for accessing the field via an interface.
+func (v *ExportSightingRelationshipNode) GetToStix() string { return v.ToStix }
+
+// ExportSightingRelationshipsResponse is returned by ExportSightingRelationships on success.
+type ExportSightingRelationshipsResponse struct {
+	StixSightingRelationships ExportSightingRelationshipsStixSightingRelationshipsStixSightingRelationshipConnection `json:"stixSightingRelationships"`
+}
+
+// GetStixSightingRelationships returns ExportSightingRelationshipsResponse.StixSightingRelationships, and is useful for accessing the field via an interface.
+func (v *ExportSightingRelationshipsResponse) GetStixSightingRelationships() ExportSightingRelationshipsStixSightingRelationshipsStixSightingRelationshipConnection {
+	return v.StixSightingRelationships
+}
+
+// ExportSightingRelationshipsStixSightingRelationshipsStixSightingRelationshipConnection includes the requested fields of the GraphQL type StixSightingRelationshipConnection.
+type ExportSightingRelationshipsStixSightingRelationshipsStixSightingRelationshipConnection struct {
+	Edges    []ExportSightingRelationshipsStixSightingRelationshipsStixSightingRelationshipConnectionEdgesStixSightingRelationshipsEdge `json:"edges"`
+	PageInfo PageInfo                                                                                                                   `json:"pageInfo"`
+}
+
+// GetEdges returns ExportSightingRelationshipsStixSightingRelationshipsStixSightingRelationshipConnection.Edges, and is useful for accessing the field via an interface.
+func (v *ExportSightingRelationshipsStixSightingRelationshipsStixSightingRelationshipConnection) GetEdges() []ExportSightingRelationshipsStixSightingRelationshipsStixSightingRelationshipConnectionEdgesStixSightingRelationshipsEdge {
+	return v.Edges
+}
+
+// GetPageInfo returns ExportSightingRelationshipsStixSightingRelationshipsStixSightingRelationshipConnection.PageInfo, and is useful for accessing the field via an interface.
+func (v *ExportSightingRelationshipsStixSightingRelationshipsStixSightingRelationshipConnection) GetPageInfo() PageInfo {
+	return v.PageInfo
+}
+
+// ExportSightingRelationshipsStixSightingRelationshipsStixSightingRelationshipConnectionEdgesStixSightingRelationshipsEdge includes the requested fields of the GraphQL type StixSightingRelationshipsEdge.
+type ExportSightingRelationshipsStixSightingRelationshipsStixSightingRelationshipConnectionEdgesStixSightingRelationshipsEdge struct {
+	Node ExportSightingRelationshipNode `json:"node"`
+}
+
+// GetNode returns ExportSightingRelationshipsStixSightingRelationshipsStixSightingRelationshipConnectionEdgesStixSightingRelationshipsEdge.Node, and is useful for accessing the field via an interface.
+func (v *ExportSightingRelationshipsStixSightingRelationshipsStixSightingRelationshipConnectionEdgesStixSightingRelationshipsEdge) GetNode() ExportSightingRelationshipNode {
+	return v.Node
 }
 
 // ExternalReferenceNode includes the requested fields of the GraphQL type ExternalReference.
@@ -5375,6 +5523,38 @@ type __DeleteStixSightingRelationshipInput struct {
 // GetId returns __DeleteStixSightingRelationshipInput.Id, and is useful for accessing the field via an interface.
 func (v *__DeleteStixSightingRelationshipInput) GetId() string { return v.Id }
 
+// __ExportCoreRelationshipsInput is used internally by genqlient
+type __ExportCoreRelationshipsInput struct {
+	First      int                           `json:"first,omitempty"`
+	After      string                        `json:"after,omitempty"`
+	Filters    json.RawMessage               `json:"filters,omitempty"`
+	Search     string                        `json:"search,omitempty"`
+	FromOrToId []string                      `json:"fromOrToId,omitempty"`
+	OrderBy    StixCoreRelationshipsOrdering `json:"orderBy,omitempty"`
+	OrderMode  OrderingMode                  `json:"orderMode,omitempty"`
+}
+
+// GetFirst returns __ExportCoreRelationshipsInput.First, and is useful for accessing the field via an interface.
+func (v *__ExportCoreRelationshipsInput) GetFirst() int { return v.First }
+
+// GetAfter returns __ExportCoreRelationshipsInput.After, and is useful for accessing the field via an interface.
+func (v *__ExportCoreRelationshipsInput) GetAfter() string { return v.After }
+
+// GetFilters returns __ExportCoreRelationshipsInput.Filters, and is useful for accessing the field via an interface.
+func (v *__ExportCoreRelationshipsInput) GetFilters() json.RawMessage { return v.Filters }
+
+// GetSearch returns __ExportCoreRelationshipsInput.Search, and is useful for accessing the field via an interface.
+func (v *__ExportCoreRelationshipsInput) GetSearch() string { return v.Search }
+
+// GetFromOrToId returns __ExportCoreRelationshipsInput.FromOrToId, and is useful for accessing the field via an interface.
+func (v *__ExportCoreRelationshipsInput) GetFromOrToId() []string { return v.FromOrToId }
+
+// GetOrderBy returns __ExportCoreRelationshipsInput.OrderBy, and is useful for accessing the field via an interface.
+func (v *__ExportCoreRelationshipsInput) GetOrderBy() StixCoreRelationshipsOrdering { return v.OrderBy }
+
+// GetOrderMode returns __ExportCoreRelationshipsInput.OrderMode, and is useful for accessing the field via an interface.
+func (v *__ExportCoreRelationshipsInput) GetOrderMode() OrderingMode { return v.OrderMode }
+
 // __ExportPushInput is used internally by genqlient
 type __ExportPushInput struct {
 	Id            string   `json:"id"`
@@ -5390,6 +5570,36 @@ func (v *__ExportPushInput) GetFile() Upload { return v.File }
 
 // GetFile_markings returns __ExportPushInput.File_markings, and is useful for accessing the field via an interface.
 func (v *__ExportPushInput) GetFile_markings() []string { return v.File_markings }
+
+// __ExportSightingRelationshipsInput is used internally by genqlient
+type __ExportSightingRelationshipsInput struct {
+	First     int                               `json:"first,omitempty"`
+	After     string                            `json:"after,omitempty"`
+	Filters   json.RawMessage                   `json:"filters,omitempty"`
+	Search    string                            `json:"search,omitempty"`
+	OrderBy   StixSightingRelationshipsOrdering `json:"orderBy,omitempty"`
+	OrderMode OrderingMode                      `json:"orderMode,omitempty"`
+}
+
+// GetFirst returns __ExportSightingRelationshipsInput.First, and is useful for accessing the field via an interface.
+func (v *__ExportSightingRelationshipsInput) GetFirst() int { return v.First }
+
+// GetAfter returns __ExportSightingRelationshipsInput.After, and is useful for accessing the field via an interface.
+func (v *__ExportSightingRelationshipsInput) GetAfter() string { return v.After }
+
+// GetFilters returns __ExportSightingRelationshipsInput.Filters, and is useful for accessing the field via an interface.
+func (v *__ExportSightingRelationshipsInput) GetFilters() json.RawMessage { return v.Filters }
+
+// GetSearch returns __ExportSightingRelationshipsInput.Search, and is useful for accessing the field via an interface.
+func (v *__ExportSightingRelationshipsInput) GetSearch() string { return v.Search }
+
+// GetOrderBy returns __ExportSightingRelationshipsInput.OrderBy, and is useful for accessing the field via an interface.
+func (v *__ExportSightingRelationshipsInput) GetOrderBy() StixSightingRelationshipsOrdering {
+	return v.OrderBy
+}
+
+// GetOrderMode returns __ExportSightingRelationshipsInput.OrderMode, and is useful for accessing the field via an interface.
+func (v *__ExportSightingRelationshipsInput) GetOrderMode() OrderingMode { return v.OrderMode }
 
 // __ExternalReferenceInput is used internally by genqlient
 type __ExternalReferenceInput struct {
@@ -7609,6 +7819,71 @@ func DeleteStixSightingRelationship(
 	return data_, err_
 }
 
+// The query executed by ExportCoreRelationships.
+const ExportCoreRelationships_Operation = `
+query ExportCoreRelationships ($first: Int, $after: ID, $filters: FilterGroup, $search: String, $fromOrToId: [String], $orderBy: StixCoreRelationshipsOrdering, $orderMode: OrderingMode) {
+	stixCoreRelationships(first: $first, after: $after, filters: $filters, search: $search, fromOrToId: $fromOrToId, orderBy: $orderBy, orderMode: $orderMode) {
+		edges {
+			node {
+				id
+				standard_id
+				entity_type
+				relationship_type
+				fromId
+				fromType
+				toId
+				toType
+				toStix
+			}
+		}
+		pageInfo {
+			endCursor
+			hasNextPage
+			globalCount
+		}
+	}
+}
+`
+
+// ExportCoreRelationships lists core relationships with their STIX 2.1 JSON
+// and the internal ids and types of their ends. $fromOrToId takes many ids.
+func ExportCoreRelationships(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	first int,
+	after string,
+	filters json.RawMessage,
+	search string,
+	fromOrToId []string,
+	orderBy StixCoreRelationshipsOrdering,
+	orderMode OrderingMode,
+) (data_ *ExportCoreRelationshipsResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "ExportCoreRelationships",
+		Query:  ExportCoreRelationships_Operation,
+		Variables: &__ExportCoreRelationshipsInput{
+			First:      first,
+			After:      after,
+			Filters:    filters,
+			Search:     search,
+			FromOrToId: fromOrToId,
+			OrderBy:    orderBy,
+			OrderMode:  orderMode,
+		},
+	}
+
+	data_ = &ExportCoreRelationshipsResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
 // The mutation executed by ExportPush.
 const ExportPush_Operation = `
 mutation ExportPush ($id: ID!, $file: Upload!, $file_markings: [String]!) {
@@ -7638,6 +7913,70 @@ func ExportPush(
 	}
 
 	data_ = &ExportPushResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by ExportSightingRelationships.
+const ExportSightingRelationships_Operation = `
+query ExportSightingRelationships ($first: Int, $after: ID, $filters: FilterGroup, $search: String, $orderBy: StixSightingRelationshipsOrdering, $orderMode: OrderingMode) {
+	stixSightingRelationships(first: $first, after: $after, filters: $filters, search: $search, orderBy: $orderBy, orderMode: $orderMode) {
+		edges {
+			node {
+				id
+				standard_id
+				entity_type
+				fromId
+				fromType
+				toId
+				toType
+				toStix
+			}
+		}
+		pageInfo {
+			endCursor
+			hasNextPage
+			globalCount
+		}
+	}
+}
+`
+
+// ExportSightingRelationships lists sightings with their STIX 2.1 JSON and
+// the internal ids and types of their ends (from is the sighted object, to
+// where it was sighted). The fromOrToId argument takes one id, so the
+// engine selects the sightings of many objects with a fromOrToId filter.
+func ExportSightingRelationships(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	first int,
+	after string,
+	filters json.RawMessage,
+	search string,
+	orderBy StixSightingRelationshipsOrdering,
+	orderMode OrderingMode,
+) (data_ *ExportSightingRelationshipsResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "ExportSightingRelationships",
+		Query:  ExportSightingRelationships_Operation,
+		Variables: &__ExportSightingRelationshipsInput{
+			First:     first,
+			After:     after,
+			Filters:   filters,
+			Search:    search,
+			OrderBy:   orderBy,
+			OrderMode: orderMode,
+		},
+	}
+
+	data_ = &ExportSightingRelationshipsResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(
