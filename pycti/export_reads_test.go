@@ -84,3 +84,29 @@ func TestOrderingFields(t *testing.T) {
 		t.Error("unknown list returned fields")
 	}
 }
+
+func TestExistingIDsBatchedSplitsIDs(t *testing.T) {
+	f := newFakePlatform(t, router(t, map[string]func(received) reply{
+		"PyctiExistingIDs": func(r received) reply {
+			return ok(`{"stixObjectOrStixRelationships":{"edges":[{"node":{"id":"a",` +
+				`"standard_id":"malware--8bdfdafe-f23b-55e8-9729-75341ca079cb"}}],` +
+				`"pageInfo":{"endCursor":"x","hasNextPage":false,"globalCount":1}}}`)
+		},
+	}))
+	c := f.client(t)
+
+	found, err := c.ExistingIDsBatched(context.Background(), []string{"a", "b", "c"}, nil, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !found["a"] || !found["malware--8bdfdafe-f23b-55e8-9729-75341ca079cb"] || found["b"] {
+		t.Errorf("found = %v, want a under both ids and nothing else", found)
+	}
+	reqs := f.requests()
+	if len(reqs) != 2 {
+		t.Fatalf("%d requests, want 2 batches", len(reqs))
+	}
+	if first := reqs[0].Variables["first"]; first != float64(2) {
+		t.Errorf("first = %v, want the batch size 2", first)
+	}
+}

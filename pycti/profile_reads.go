@@ -108,6 +108,13 @@ func (c *Client) RawNestedRefRelationships() Collection[json.RawMessage] {
 // it is the cheap existence check of relationship ends.
 func (c *Client) ExistingIDs(ctx context.Context, ids []string, filters *FilterGroup) (
 	map[string]bool, error) {
+	return c.ExistingIDsBatched(ctx, ids, filters, DefaultPageSize)
+}
+
+// ExistingIDsBatched is ExistingIDs with batchSize ids (1 to MaxPageSize)
+// in each request's ids filter.
+func (c *Client) ExistingIDsBatched(ctx context.Context, ids []string, filters *FilterGroup,
+	batchSize int) (map[string]bool, error) {
 	call := func(ctx context.Context, c *Client, a listArgs, _ ListOptions) (
 		*gen.PyctiExistingIDsResponse, error) {
 		return gen.PyctiExistingIDs(ctx, c, a.first, a.after, a.filters)
@@ -118,7 +125,7 @@ func (c *Client) ExistingIDs(ctx context.Context, ids []string, filters *FilterG
 	}
 	col := Collection[*gen.Node]{name: "existing ids", c: c, list: lister(call, page)}
 	found := make(map[string]bool, len(ids))
-	for n, err := range col.ByIDs(ctx, ids, ListOptions{Filters: filters}) {
+	for n, err := range col.ByIDs(ctx, ids, ListOptions{Filters: filters, First: batchSize}) {
 		if err != nil {
 			return nil, err
 		}
