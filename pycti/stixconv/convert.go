@@ -121,9 +121,22 @@ func (c *converter) wrap(err error) error {
 // normalize turns GraphQL connections ({"edges": [{"node": …}]}) into
 // lists of nodes, at every depth, and renames the aliases the raw reads
 // use to avoid field conflicts (name__observable) back to the field name.
-func normalize(o *Object) {
+// It removes the __typename members that the generated raw reads add to
+// every abstract-typed selection, except in objectCovered, whose
+// __typename pycti's own selection asks for.
+func normalize(o *Object) { normalizeObject(o, false) }
+
+func normalizeObject(o *Object, keepTypename bool) {
 	for _, k := range append([]string(nil), o.Keys()...) {
+		if k == "__typename" && !keepTypename {
+			o.Delete(k)
+			continue
+		}
 		v := o.Get(k)
+		if covered, ok := v.(*Object); ok && k == "objectCovered" {
+			normalizeObject(covered, true)
+			continue
+		}
 		o.Set(k, normalizeValue(v))
 		if stem, _, ok := strings.Cut(k, "__"); ok && stem != "" {
 			o.renameInPlace(k, stem)
