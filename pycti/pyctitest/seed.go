@@ -163,9 +163,27 @@ func (sd *seeder) entity(obj map[string]any) (*entity, error) {
 	}
 	sd.fill(e, obj, octi)
 	if existing == nil {
+		defaultCreated(e, e.str("created_at"))
 		sd.s.data.insert(e)
 	}
 	return e, nil
+}
+
+// defaultCreated sets created and modified of a new domain object,
+// relationship or sighting that has none to now, as the platform does when
+// it creates an entity from input without them.
+func defaultCreated(e *entity, now string) {
+	switch e.kind {
+	case kindSDO, kindCoreRel, kindSighting:
+	default:
+		return
+	}
+	if _, ok := e.fields["created"]; !ok {
+		e.fields["created"] = now
+	}
+	if _, ok := e.fields["modified"]; !ok {
+		e.fields["modified"] = e.fields["created"]
+	}
 }
 
 // classify returns the entity type and kind of a STIX object, or "" for

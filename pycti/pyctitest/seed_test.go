@@ -79,6 +79,9 @@ func TestSeedRealUseCaseBundleShape(t *testing.T) {
 	}
 	managed := map[string]bool{"id": true, "created_at": true, "updated_at": true,
 		"is_inferred": true, "creator_ids": true, "source_ref": true, "target_ref": true}
+	// The bundle's objects have no created or modified; the platform sets
+	// both when it creates them.
+	defaulted := map[string]bool{"created": true, "modified": true}
 	for _, obj := range objs {
 		got := adminToStix(t, s, obj["id"].(string))
 		for k, v := range obj {
@@ -90,9 +93,13 @@ func TestSeedRealUseCaseBundleShape(t *testing.T) {
 			}
 		}
 		for k := range got {
-			if _, ok := obj[k]; !ok {
+			if _, ok := obj[k]; !ok && !defaulted[k] {
 				t.Errorf("%s: unexpected top-level key %s", obj["id"], k)
 			}
+		}
+		if got["created"] == nil || got["modified"] == nil {
+			t.Errorf("%s: created %v, modified %v, want both set", obj["id"], got["created"],
+				got["modified"])
 		}
 		wantExt := obj["extensions"].(map[string]any)[extOpenCTI].(map[string]any)
 		gotExt := got["extensions"].(map[string]any)[extOpenCTI].(map[string]any)
