@@ -153,6 +153,7 @@ func (sd *seeder) entity(obj map[string]any) (*entity, error) {
 			internalID = uuid.NewString()
 		}
 		e = newEntity(k, entityType, internalID, stixID)
+		platformStandardID(e, stixType)
 		now := isoTime(sd.s.cfg.clock())
 		e.fields["created_at"], e.fields["updated_at"] = now, now
 		e.fields["creator_id"] = []any{AdminID}
@@ -167,6 +168,26 @@ func (sd *seeder) entity(obj map[string]any) (*entity, error) {
 		sd.s.data.insert(e)
 	}
 	return e, nil
+}
+
+// platformStandardID gives an entity seeded under another STIX type than
+// the one the platform writes (x-mitre-data-source for Data-Source,
+// x-opencti-case-incident for Case-Incident) the standard id the platform
+// would give it, of its own type, and keeps the seeded id as another STIX
+// id, so that references to it still resolve. A standard id whose prefix
+// does not match the object's type is not valid STIX.
+func platformStandardID(e *entity, seededType string) {
+	own := stixTypeOf(e)
+	uuidPart, ok := strings.CutPrefix(e.standardID, seededType+"--")
+	if own == seededType || !ok {
+		return
+	}
+	var ids []any
+	for _, id := range stringList(e.fields["x_opencti_stix_ids"]) {
+		ids = append(ids, id)
+	}
+	e.fields["x_opencti_stix_ids"] = append(ids, e.standardID)
+	e.standardID = own + "--" + uuidPart
 }
 
 // defaultCreated sets created and modified of a new domain object,
