@@ -188,6 +188,7 @@ func platformStandardID(e *entity, seededType string) {
 	}
 	e.fields["x_opencti_stix_ids"] = append(ids, e.standardID)
 	e.standardID = own + "--" + uuidPart
+	e.fields["standard_id"] = e.standardID
 }
 
 // defaultCreated sets created and modified of a new domain object,

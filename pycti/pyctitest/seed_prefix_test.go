@@ -24,6 +24,11 @@ func TestSeedPrefixedTypeStandardID(t *testing.T) {
 	if source["id"] != "data-source--f424e4b4-a8a4-4c58-a4ae-4f53bfd08563" {
 		t.Errorf("data source id = %v, want the seeded UUID under data-source", source["id"])
 	}
+	reply := gql(t, s, s.AdminToken(), "", `query { stixDomainObject(id: `+
+		`"x-mitre-data-source--f424e4b4-a8a4-4c58-a4ae-4f53bfd08563") { standard_id } }`, nil)
+	if !strings.Contains(string(reply.Raw), `"data-source--f424e4b4-a8a4-4c58-a4ae-4f53bfd08563"`) {
+		t.Errorf("standard_id read = %s, want the platform's id", reply.Raw)
+	}
 	component := adminToStix(t, s, "x-mitre-data-component--3d20385b-24ef-40e1-9f56-f39750379077")
 	if component["id"] != "data-component--3d20385b-24ef-40e1-9f56-f39750379077" {
 		t.Errorf("data component id = %v", component["id"])
