@@ -13,19 +13,20 @@ import (
 
 func exportCoreRelationship(n gen.ExportCoreRelationshipNode) Relationship {
 	return Relationship{ID: n.Id, StandardID: n.Standard_id, EntityType: n.Entity_type,
-		RelationshipType: n.Relationship_type, FromID: n.FromId, FromType: n.FromType,
-		ToID: n.ToId, ToType: n.ToType, Stix: stixJSON(n.ToStix)}
+		RelationshipType: n.Relationship_type, FromID: n.FromId, ToID: n.ToId,
+		Stix: stixJSON(n.ToStix)}
 }
 
 func exportSighting(n gen.ExportSightingRelationshipNode) Relationship {
 	return Relationship{ID: n.Id, StandardID: n.Standard_id, EntityType: n.Entity_type,
-		RelationshipType: "stix-sighting-relationship", FromID: n.FromId, FromType: n.FromType,
-		ToID: n.ToId, ToType: n.ToType, Stix: stixJSON(n.ToStix)}
+		RelationshipType: "stix-sighting-relationship", FromID: n.FromId, ToID: n.ToId,
+		Stix: stixJSON(n.ToStix)}
 }
 
 // CoreRelationshipEnds lists core relationships with their STIX 2.1 JSON
-// and the internal ids and types of their ends (FromID, FromType, ToID,
-// ToType); From and To stay nil. ListOptions.FromOrToID selects the
+// and the internal ids of their ends (FromID, ToID). FromType, ToType, From
+// and To stay empty: the types of ends that no longer exist would fail the
+// whole list. ListOptions.FromOrToID selects the
 // relationships touching any of many ids. Get is not supported.
 func (c *Client) CoreRelationshipEnds() Collection[Relationship] {
 	call := func(ctx context.Context, c *Client, a listArgs, o ListOptions) (

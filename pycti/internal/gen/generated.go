@@ -1403,9 +1403,7 @@ type ExportCoreRelationshipNode struct {
 	Entity_type       string `json:"entity_type"`
 	Relationship_type string `json:"relationship_type"`
 	FromId            string `json:"fromId"`
-	FromType          string `json:"fromType"`
 	ToId              string `json:"toId"`
-	ToType            string `json:"toType"`
 	ToStix            string `json:"toStix"`
 }
 
@@ -1424,14 +1422,8 @@ func (v *ExportCoreRelationshipNode) GetRelationship_type() string { return v.Re
 // GetFromId returns ExportCoreRelationshipNode.FromId, and is useful for accessing the field via an interface.
 func (v *ExportCoreRelationshipNode) GetFromId() string { return v.FromId }
 
-// GetFromType returns ExportCoreRelationshipNode.FromType, and is useful for accessing the field via an interface.
-func (v *ExportCoreRelationshipNode) GetFromType() string { return v.FromType }
-
 // GetToId returns ExportCoreRelationshipNode.ToId, and is useful for accessing the field via an interface.
 func (v *ExportCoreRelationshipNode) GetToId() string { return v.ToId }
-
-// GetToType returns ExportCoreRelationshipNode.ToType, and is useful for accessing the field via an interface.
-func (v *ExportCoreRelationshipNode) GetToType() string { return v.ToType }
 
 // GetToStix returns ExportCoreRelationshipNode.ToStix, and is useful for accessing the field via an interface.
 func (v *ExportCoreRelationshipNode) GetToStix() string { return v.ToStix }
@@ -1498,9 +1490,7 @@ type ExportSightingRelationshipNode struct {
 	Standard_id string `json:"standard_id"`
 	Entity_type string `json:"entity_type"`
 	FromId      string `json:"fromId"`
-	FromType    string `json:"fromType"`
 	ToId        string `json:"toId"`
-	ToType      string `json:"toType"`
 	ToStix      string `json:"toStix"`
 }
 
@@ -1516,14 +1506,8 @@ func (v *ExportSightingRelationshipNode) GetEntity_type() string { return v.Enti
 // GetFromId returns ExportSightingRelationshipNode.FromId, and is useful for accessing the field via an interface.
 func (v *ExportSightingRelationshipNode) GetFromId() string { return v.FromId }
 
-// GetFromType returns ExportSightingRelationshipNode.FromType, and is useful for accessing the field via an interface.
-func (v *ExportSightingRelationshipNode) GetFromType() string { return v.FromType }
-
 // GetToId returns ExportSightingRelationshipNode.ToId, and is useful for accessing the field via an interface.
 func (v *ExportSightingRelationshipNode) GetToId() string { return v.ToId }
-
-// GetToType returns ExportSightingRelationshipNode.ToType, and is useful for accessing the field via an interface.
-func (v *ExportSightingRelationshipNode) GetToType() string { return v.ToType }
 
 // GetToStix returns ExportSightingRelationshipNode.ToStix, and is useful for accessing the field via an interface.
 func (v *ExportSightingRelationshipNode) GetToStix() string { return v.ToStix }
@@ -7830,9 +7814,7 @@ query ExportCoreRelationships ($first: Int, $after: ID, $filters: FilterGroup, $
 				entity_type
 				relationship_type
 				fromId
-				fromType
 				toId
-				toType
 				toStix
 			}
 		}
@@ -7846,7 +7828,7 @@ query ExportCoreRelationships ($first: Int, $after: ID, $filters: FilterGroup, $
 `
 
 // ExportCoreRelationships lists core relationships with their STIX 2.1 JSON
-// and the internal ids and types of their ends. $fromOrToId takes many ids.
+// and the internal ids of their ends. $fromOrToId takes many ids.
 func ExportCoreRelationships(
 	ctx_ context.Context,
 	client_ graphql.Client,
@@ -7934,9 +7916,7 @@ query ExportSightingRelationships ($first: Int, $after: ID, $filters: FilterGrou
 				standard_id
 				entity_type
 				fromId
-				fromType
 				toId
-				toType
 				toStix
 			}
 		}
@@ -7950,7 +7930,7 @@ query ExportSightingRelationships ($first: Int, $after: ID, $filters: FilterGrou
 `
 
 // ExportSightingRelationships lists sightings with their STIX 2.1 JSON and
-// the internal ids and types of their ends (from is the sighted object, to
+// the internal ids of their ends (from is the sighted object, to
 // where it was sighted). The fromOrToId argument takes one id, so the
 // engine selects the sightings of many objects with a fromOrToId filter.
 func ExportSightingRelationships(
