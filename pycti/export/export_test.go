@@ -1,0 +1,187 @@
+package export_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/opencti-go/sdk/pycti"
+	"github.com/opencti-go/sdk/pycti/export"
+	"github.com/opencti-go/sdk/pycti/pyctitest"
+	"github.com/opencti-go/sdk/stix/validate"
+)
+
+// reportRequest is a simple export of the report of platform-022.json.
+func reportRequest(mode export.Mode) export.Request {
+	return export.Request{Scope: export.ScopeSingle, Mode: mode, EntityType: "Report",
+		EntityID: "e-report", FileName: "report.json"}
+}
+
+// A finding that only the end of the bundle reveals (here a reference to
+// an object not in the bundle, which the validator reports when the
+// bundle is finished) still keeps the bundle from being stored.
+func TestExportLateFindingStoresNothing(t *testing.T) {
+	s, c := platform(t)
+	seedFixture(t, s, "platform-022.json")
+	v, err := validate.New(validate.WithEnforceRefs())
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := exporter(t, c, export.Options{Validator: v})
+
+	_, err = x.Export(context.Background(), reportRequest(export.ModeSimple))
+
+	var ve *export.ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("err = %v, want a *ValidationError", err)
+	}
+	if len(ve.Findings) == 0 || ve.Findings[0].Rule != validate.RuleUnresolvedRef {
+		t.Errorf("findings = %v, want unresolved references", ve.Findings)
+	}
+	if !strings.Contains(err.Error(), "report--1e2f3a4b-5c6d-4e7f-9081-92a3b4c5d6e7") {
+		t.Errorf("error %q does not name the report", err)
+	}
+	if files := s.Files(); len(files) != 0 {
+		t.Errorf("%d files stored, want none", len(files))
+	}
+	if n := s.OperationCounts()["ExportPush"]; n != 0 {
+		t.Errorf("%d uploads sent, want none", n)
+	}
+}
+
+// A read that fails in the middle of an export ends it with the error, and
+// the part already written is never stored.
+func TestExportReadFailureStoresNothing(t *testing.T) {
+	s, c := platform(t)
+	seedFixture(t, s, "platform-022.json")
+	x := exporter(t, c, export.Options{})
+	s.SetFaults(pyctitest.Faults{RateGraphQLError: 1, Operations: []string{"MarkingDefinitions"}})
+
+	_, err := x.Export(context.Background(), reportRequest(export.ModeFull))
+
+	if err == nil {
+		t.Fatal("export succeeded, want the read error")
+	}
+	var gqlErr *pycti.GraphQLError
+	if !errors.As(err, &gqlErr) {
+		t.Errorf("err = %v, want the *pycti.GraphQLError of the failed read", err)
+	}
+	if files := s.Files(); len(files) != 0 {
+		t.Errorf("%d files stored, want none", len(files))
+	}
+}
+
+// The export reads as the requesting user and uploads as the connector:
+// objects the user may not see are left out, and the file is stored by
+// the token's own user.
+func TestExportReadsAsApplicant(t *testing.T) {
+	for _, profile := range []export.Profile{export.ProfileNative, export.ProfilePycti} {
+		t.Run(string(profile), func(t *testing.T) {
+			s, c := platform(t)
+			seedFixture(t, s, "platform-022.json")
+			g := pyctitest.Group{ID: "g-amber", Name: "Amber readers",
+				Capabilities:    []string{pyctitest.CapKnowledge},
+				AllowedMarkings: []string{"TLP:AMBER"}}
+			if err := s.AddGroup(g); err != nil {
+				t.Fatal(err)
+			}
+			u := pyctitest.User{ID: "u-amber", Token: "t-amber", Groups: []string{"g-amber"}}
+			if err := s.AddUser(u); err != nil {
+				t.Fatal(err)
+			}
+			x := exporter(t, c, export.Options{Profile: profile})
+			req := reportRequest(export.ModeFull)
+			req.ApplicantID = "u-amber"
+			s.ResetRequests()
+
+			if _, err := x.Export(context.Background(), req); err != nil {
+				t.Fatal(err)
+			}
+
+			b := uploaded(t, s, req.FileName)
+			if b.object("malware--3a4b5c6d-7e8f-4091-92a3-b4c5d6e7f809") != nil {
+				t.Error("the TLP:RED malware was exported to a user who may not see it")
+			}
+			if b.object("indicator--2f3a4b5c-6d7e-4f80-8192-a3b4c5d6e7f8") == nil {
+				t.Error("the TLP:GREEN indicator is missing")
+			}
+			for _, r := range s.Requests() {
+				upload := strings.HasSuffix(r.Operation, "ExportPush")
+				if upload && (r.ApplicantID != "" || r.UserID != pyctitest.AdminID) {
+					t.Errorf("upload ran as %q for %q, want the connector", r.UserID, r.ApplicantID)
+				}
+				if !upload && r.ApplicantID != "u-amber" {
+					t.Errorf("%s ran for applicant %q, want u-amber", r.Operation, r.ApplicantID)
+				}
+			}
+		})
+	}
+}
+
+// An author that the export's marking restriction excludes is left out,
+// and so is the reference to it.
+func TestExportLeavesOutRestrictedAuthor(t *testing.T) {
+	fixture := `{"markings": {
+	  "mk-green": {"standard_id": "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da", "definition_type": "TLP", "definition": "TLP:GREEN", "x_opencti_order": 2, "created": "2017-01-20T00:00:00.000Z"},
+	  "mk-amber": {"standard_id": "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82", "definition_type": "TLP", "definition": "TLP:AMBER", "x_opencti_order": 3, "created": "2017-01-20T00:00:00.000Z"},
+	  "mk-red": {"standard_id": "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed", "definition_type": "TLP", "definition": "TLP:RED", "x_opencti_order": 5, "created": "2017-01-20T00:00:00.000Z"}},
+	 "entities": {
+	  "e-author": {"entity_type": "Organization", "standard_id": "identity--0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6", "name": "Secret Team", "identity_class": "organization", "created": "2024-01-01T00:00:00.000Z", "modified": "2024-01-01T00:00:00.000Z", "objectMarking": ["mk-red"]},
+	  "e-malware": {"entity_type": "Malware", "standard_id": "malware--3a4b5c6d-7e8f-4091-92a3-b4c5d6e7f809", "name": "Example Implant", "is_family": true, "created": "2024-03-01T00:00:00.000Z", "modified": "2024-03-01T00:00:00.000Z", "createdBy": "e-author", "objectMarking": ["mk-green"]}},
+	 "relationships": {}}`
+	for _, profile := range []export.Profile{export.ProfileNative, export.ProfilePycti} {
+		t.Run(string(profile), func(t *testing.T) {
+			s, c := platform(t)
+			if _, err := s.SeedFixture([]byte(fixture)); err != nil {
+				t.Fatal(err)
+			}
+			x := exporter(t, c, export.Options{Profile: profile})
+			req := export.Request{Scope: export.ScopeSingle, Mode: export.ModeSimple,
+				EntityType: "Malware", EntityID: "e-malware", FileName: "malware.json",
+				AccessFilter: pycti.AllOf(pycti.Where("objectMarking", "mk-red").
+					WithOperator(pycti.OpNotEq).WithMode(pycti.ModeAnd))}
+
+			b, _ := write(t, x, req)
+
+			want := []string{"malware--3a4b5c6d-7e8f-4091-92a3-b4c5d6e7f809",
+				"marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da"}
+			if !sameSet(b.ids(), want) {
+				t.Errorf("bundle ids = %v, want %v", b.ids(), want)
+			}
+			if ref, ok := b.object(want[0])["created_by_ref"]; ok {
+				t.Errorf("created_by_ref = %v, want none", ref)
+			}
+		})
+	}
+}
+
+// Requests that lack what their scope needs are rejected before any read.
+func TestRequestValidate(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		req  export.Request
+		want string
+	}{
+		{"bad mode", export.Request{Scope: export.ScopeSingle, Mode: "deep", EntityID: "x",
+			FileName: "f"}, `export_type "deep"`},
+		{"no file name", export.Request{Scope: export.ScopeSingle, Mode: export.ModeFull,
+			EntityID: "x"}, "missing file_name"},
+		{"single without id", export.Request{Scope: export.ScopeSingle,
+			Mode: export.ModeFull, FileName: "f"}, "missing entity_id"},
+		{"query without type", export.Request{Scope: export.ScopeQuery,
+			Mode: export.ModeFull, FileName: "f"}, "missing entity_type"},
+		{"bad scope", export.Request{Scope: "list", Mode: export.ModeFull, FileName: "f"},
+			`export_scope "list"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.req.Validate()
+			if !errors.Is(err, export.ErrInvalidRequest) {
+				t.Fatalf("err = %v, want ErrInvalidRequest", err)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %q, want it to name %s", err, tc.want)
+			}
+		})
+	}
+}
