@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 
+	"github.com/opencti-go/sdk/stix"
 	"github.com/opencti-go/sdk/stix/validate"
 )
 
@@ -11,7 +12,7 @@ import (
 // each object with a validation session, writes it and logs progress. It
 // keeps no object, only the set of ids written.
 type emitter struct {
-	w       objectWriter
+	w       *stix.BundleWriter
 	session *validate.Session
 	seen    *idSet
 	log     *slog.Logger
@@ -25,7 +26,7 @@ type emitter struct {
 	warning validate.Finding
 }
 
-func newEmitter(w objectWriter, v *validate.Validator, log *slog.Logger, every int) *emitter {
+func newEmitter(w *stix.BundleWriter, v *validate.Validator, log *slog.Logger, every int) *emitter {
 	return &emitter{w: w, session: v.NewSession(), seen: newIDSet(), log: log, every: every}
 }
 

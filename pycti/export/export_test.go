@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/uuid"
+
 	"github.com/opencti-go/sdk/pycti"
 	"github.com/opencti-go/sdk/pycti/export"
 	"github.com/opencti-go/sdk/pycti/pyctitest"
@@ -183,5 +185,33 @@ func TestRequestValidate(t *testing.T) {
 				t.Errorf("err = %q, want it to name %s", err, tc.want)
 			}
 		})
+	}
+}
+
+// The bundle is indented by four spaces per level, as the Python
+// connector writes it, and each export gets its own random bundle id.
+func TestWriteBundleLayout(t *testing.T) {
+	s, c := platform(t)
+	seedFixture(t, s, "platform-022.json")
+	x := exporter(t, c, export.Options{})
+
+	first, _ := write(t, x, reportRequest(export.ModeSimple))
+	second, _ := write(t, x, reportRequest(export.ModeSimple))
+
+	head := "{\n    \"type\": \"bundle\",\n    \"id\": \"bundle--"
+	if !strings.HasPrefix(string(first.raw), head) {
+		t.Errorf("bundle starts %q, want %q", first.raw[:min(len(first.raw), 60)], head)
+	}
+	if !strings.Contains(string(first.raw), "\n    \"objects\": [\n        {\n            \"") {
+		t.Error("objects are not indented by four spaces per level")
+	}
+	if first.ID == second.ID {
+		t.Errorf("two exports share the bundle id %s", first.ID)
+	}
+	if _, err := uuid.Parse(strings.TrimPrefix(first.ID, "bundle--")); err != nil {
+		t.Errorf("bundle id %s is not bundle--UUID: %v", first.ID, err)
+	}
+	if _, ok := first.object("report--1e2f3a4b-5c6d-4e7f-9081-92a3b4c5d6e7")["spec_version"]; !ok {
+		t.Error("objects lost their spec_version")
 	}
 }

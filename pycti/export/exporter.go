@@ -11,6 +11,7 @@ import (
 
 	"github.com/opencti-go/sdk/pycti"
 	"github.com/opencti-go/sdk/pycti/stixconv"
+	"github.com/opencti-go/sdk/stix"
 	"github.com/opencti-go/sdk/stix/validate"
 )
 
@@ -217,7 +218,11 @@ func (x *Exporter) write(ctx context.Context, w io.Writer, req *Request) (Result
 		slog.String("scope", string(req.Scope)), slog.String("mode", string(req.Mode)),
 		slog.String("entity_type", req.EntityType), slog.String("entity_id", req.EntityID),
 		slog.String("file_name", req.FileName), slog.String("profile", string(x.opts.Profile)))
-	bw := newIndentedBundleWriter(w)
+	// Indented by four spaces, as the Python connector writes its files.
+	bw, err := stix.NewBundleWriter(w, stix.WriterOptions{Indent: true})
+	if err != nil {
+		return Result{}, fmt.Errorf("start bundle: %w", err)
+	}
 	r := &run{x: x, req: req, reader: x.client.AsApplicant(req.ApplicantID),
 		em: newEmitter(bw, x.opts.Validator, x.log, x.opts.ProgressEvery)}
 	if x.opts.Profile == ProfilePycti {
@@ -225,7 +230,7 @@ func (x *Exporter) write(ctx context.Context, w io.Writer, req *Request) (Result
 	} else {
 		r.p = newNativeProfile(r)
 	}
-	err := r.execute(ctx)
+	err = r.execute(ctx)
 	if err == nil {
 		err = r.em.finish(ctx)
 	}
