@@ -1,0 +1,149 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"os"
+	"strings"
+
+	"github.com/opencti-go/sdk/connector"
+	"github.com/opencti-go/sdk/pycti"
+	"github.com/opencti-go/sdk/pycti/export"
+	"github.com/opencti-go/sdk/pycti/stixconv"
+)
+
+// stixMIME is the export format this connector produces.
+const stixMIME = "application/vnd.oasis.stix+json"
+
+// defaults are the values the Python connector's image gives keys that the
+// framework requires or defaults otherwise.
+var defaults = []struct{ env, yaml, value string }{
+	{"CONNECTOR_TYPE", "connector.type", string(connector.TypeInternalExportFile)},
+	{"CONNECTOR_NAME", "connector.name", "ExportFileStix"},
+	{"CONNECTOR_SCOPE", "connector.scope", stixMIME},
+}
+
+// settings is the whole configuration of the command: the framework's
+// keys and this connector's own.
+type settings struct {
+	conn *connector.Config
+	// profile is EXPORT_FILE_STIX_PROFILE (export_file_stix.profile).
+	profile export.Profile
+	// pyctiCompat is EXPORT_FILE_STIX_PYCTI_COMPAT
+	// (export_file_stix.pycti_compat): the pycti profile then reproduces
+	// pycti 7.260817.0, defects included.
+	pyctiCompat bool
+	warnings    []string
+}
+
+// loadSettings reads config.yml at path (a missing file is fine) and the
+// environment through lookupEnv, with pycti's precedence, then checks the
+// result. The error names each invalid key.
+func loadSettings(path string, lookupEnv func(string) (string, bool)) (*settings, error) {
+	var doc []byte
+	if path != "" {
+		data, err := os.ReadFile(path)
+		switch {
+		case err == nil:
+			doc = data
+		case !errors.Is(err, fs.ErrNotExist):
+			return nil, fmt.Errorf("read config file %s: %w", path, err)
+		}
+	}
+	yamlOnly, err := connector.NewSource(doc, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	// An empty variable means the default, as in pycti, and so does a key
+	// set nowhere.
+	withDefaults := func(key string) (string, bool) {
+		v, ok := lookupEnv(key)
+		for _, d := range defaults {
+			if d.env != key || (ok && v != "") {
+				continue
+			}
+			if ok || yamlOnly.String("", d.yaml, "") == "" {
+				return d.value, true
+			}
+		}
+		return v, ok
+	}
+	src, err := connector.NewSource(doc, withDefaults)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return settingsFrom(src)
+}
+
+func settingsFrom(src *connector.Source) (*settings, error) {
+	var errs []error
+	cfg, err := connector.ConfigFromSource(src)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	s := &settings{conn: cfg}
+	if cfg != nil && cfg.Type != connector.TypeInternalExportFile {
+		errs = append(errs, fmt.Errorf("CONNECTOR_TYPE (connector.type) %q: this connector "+
+			"is an export connector; unset it or set %s", cfg.Type, connector.TypeInternalExportFile))
+	}
+	profile := strings.ToLower(src.String("EXPORT_FILE_STIX_PROFILE", "export_file_stix.profile",
+		string(export.ProfileNative)))
+	switch export.Profile(profile) {
+	case export.ProfileNative, export.ProfilePycti:
+		s.profile = export.Profile(profile)
+	default:
+		errs = append(errs, fmt.Errorf("EXPORT_FILE_STIX_PROFILE (export_file_stix.profile) "+
+			"%q: use native or pycti", profile))
+	}
+	s.pyctiCompat, err = src.Bool("EXPORT_FILE_STIX_PYCTI_COMPAT", "export_file_stix.pycti_compat",
+		false)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	// The Python connector's samples set CONNECTOR_CONFIDENCE_LEVEL, which
+	// platforms since 6.0 ignore. It is accepted and not used.
+	if src.String("CONNECTOR_CONFIDENCE_LEVEL", "connector.confidence_level", "") != "" {
+		s.warnings = append(s.warnings, "CONNECTOR_CONFIDENCE_LEVEL is ignored, as by "+
+			"platforms since 6.0")
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	s.warnings = append(s.warnings, cfg.Warnings()...)
+	return s, nil
+}
+
+// exportOptions returns the engine's options.
+func (s *settings) exportOptions() export.Options {
+	opts := export.Options{Profile: s.profile}
+	if s.pyctiCompat {
+		opts.Compat = stixconv.Pycti()
+	}
+	return opts
+}
+
+// clientOptions returns the options of the platform client, as pycti sets
+// them: TLS verification by OPENCTI_SSL_VERIFY, the custom headers, and the
+// proxies of the environment.
+func (s *settings) clientOptions() ([]pycti.Option, []string) {
+	cfg := s.conn
+	opts := []pycti.Option{pycti.WithProxy(http.ProxyFromEnvironment),
+		pycti.WithUserAgent("opencti-go export-file-stix")}
+	var warnings []string
+	switch {
+	case cfg.SSLCAFile != "":
+		opts = append(opts, pycti.WithCAFile(cfg.SSLCAFile))
+	case !cfg.SSLVerify && strings.HasPrefix(strings.ToLower(cfg.URL), "https:"):
+		opts = append(opts, pycti.WithInsecureSkipVerify())
+		warnings = append(warnings, "OPENCTI_SSL_VERIFY is false: the platform's TLS "+
+			"certificate is not verified")
+	}
+	for name, values := range cfg.CustomHeaders {
+		for _, v := range values {
+			opts = append(opts, pycti.WithHeader(name, v))
+		}
+	}
+	return opts, warnings
+}

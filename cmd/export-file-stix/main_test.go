@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/opencti-go/sdk/connector"
+	"github.com/opencti-go/sdk/pycti/export"
+	"github.com/opencti-go/sdk/stix/validate"
+)
+
+// envOf returns a lookup over a fixed environment.
+func envOf(env map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) {
+		v, ok := env[k]
+		return v, ok
+	}
+}
+
+func minimalEnv() map[string]string {
+	return map[string]string{"OPENCTI_URL": "http://127.0.0.1:1",
+		"OPENCTI_TOKEN": "2b7e9f61-0c4d-4a8e-b3f5-7d1e6a9c0b24",
+		"CONNECTOR_ID":  "3a9e5c41-7d2b-4f60-9b8e-21c0f4d7a655"}
+}
+
+func TestSettingsDefaults(t *testing.T) {
+	s, err := loadSettings("", envOf(minimalEnv()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.conn.Name != "ExportFileStix" {
+		t.Errorf("name = %q, want ExportFileStix", s.conn.Name)
+	}
+	if len(s.conn.Scope) != 1 || s.conn.Scope[0] != stixMIME {
+		t.Errorf("scope = %v, want %s", s.conn.Scope, stixMIME)
+	}
+	if s.conn.Type != connector.TypeInternalExportFile {
+		t.Errorf("type = %q, want INTERNAL_EXPORT_FILE", s.conn.Type)
+	}
+	if s.profile != export.ProfileNative {
+		t.Errorf("profile = %q, want native", s.profile)
+	}
+	if s.pyctiCompat {
+		t.Error("pycti compatibility is on by default")
+	}
+}
+
+func TestSettingsFromYAMLAndEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.yml")
+	doc := "connector:\n  name: StixFromYaml\n  confidence_level: 80\n" +
+		"export_file_stix:\n  profile: pycti\n"
+	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := minimalEnv()
+	env["EXPORT_FILE_STIX_PYCTI_COMPAT"] = "true"
+	env["CONNECTOR_SCOPE"] = "" // empty: the default applies, as in pycti
+
+	s, err := loadSettings(path, envOf(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.conn.Name != "StixFromYaml" {
+		t.Errorf("name = %q, want the YAML value", s.conn.Name)
+	}
+	if len(s.conn.Scope) != 1 || s.conn.Scope[0] != stixMIME {
+		t.Errorf("scope = %v, want the default for an empty variable", s.conn.Scope)
+	}
+	if s.profile != export.ProfilePycti || !s.pyctiCompat {
+		t.Errorf("profile = %q, compat = %v; want pycti with compatibility", s.profile,
+			s.pyctiCompat)
+	}
+	if !strings.Contains(strings.Join(s.warnings, "\n"), "CONNECTOR_CONFIDENCE_LEVEL") {
+		t.Errorf("warnings = %v, want a note on the ignored confidence level", s.warnings)
+	}
+	env["CONNECTOR_NAME"] = "StixFromEnv"
+	if s, err = loadSettings(path, envOf(env)); err != nil || s.conn.Name != "StixFromEnv" {
+		t.Errorf("name = %v (%v), want the environment to win over config.yml", s, err)
+	}
+}
+
+func TestSettingsRejectInvalidValues(t *testing.T) {
+	for key, value := range map[string]string{"EXPORT_FILE_STIX_PROFILE": "stix2",
+		"CONNECTOR_TYPE": "INTERNAL_IMPORT_FILE", "EXPORT_FILE_STIX_PYCTI_COMPAT": "maybe",
+		"OPENCTI_URL": ""} {
+		env := minimalEnv()
+		env[key] = value
+		_, err := loadSettings("", envOf(env))
+		if err == nil || !strings.Contains(err.Error(), key) {
+			t.Errorf("%s=%q: err = %v, want an error naming the key", key, value, err)
+		}
+	}
+}
+
+func TestHelpListsFlags(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"--help"}, envOf(nil), nil, &stdout, &stderr)
+	if code != exitOK {
+		t.Errorf("exit code %d, want 0", code)
+	}
+	for _, want := range []string{"--once", "--demo", "-config", "-output", "OPENCTI_URL"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("help lacks %s:\n%s", want, stderr.String())
+		}
+	}
+}
+
+func TestInvalidConfigurationExitsTwo(t *testing.T) {
+	var stderr bytes.Buffer
+	code := run(context.Background(), []string{"--config", ""}, envOf(nil), nil, &bytes.Buffer{},
+		&stderr)
+	if code != exitUsage {
+		t.Errorf("exit code %d, want %d", code, exitUsage)
+	}
+	if !strings.Contains(stderr.String(), "OPENCTI_URL") {
+		t.Errorf("stderr = %q, want it to name the missing OPENCTI_URL", stderr.String())
+	}
+}
+
+// The offline demo exports each scope against the in-memory platform and
+// writes valid bundles to the output folder.
+func TestDemoWritesValidBundles(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "export-output")
+	var stdout, stderr bytes.Buffer
+
+	code := run(context.Background(), []string{"--demo", "--output", out}, envOf(nil), nil,
+		&stdout, &stderr)
+
+	if code != exitOK {
+		t.Fatalf("exit code %d, stderr:\n%s", code, stderr.String())
+	}
+	for _, d := range demoExports {
+		data, err := os.ReadFile(filepath.Join(out, d.file))
+		if err != nil {
+			t.Errorf("%s: %v", d.file, err)
+			continue
+		}
+		findings, err := validate.Bundle(context.Background(), bytes.NewReader(data))
+		if err != nil || validate.HasErrors(findings) {
+			t.Errorf("%s: findings %v, err %v; want a valid bundle", d.file, findings, err)
+		}
+		if !strings.Contains(stdout.String(), d.file) {
+			t.Errorf("summary lacks %s:\n%s", d.file, stdout.String())
+		}
+	}
+	for _, scope := range []string{"single", "selection", "query"} {
+		if !strings.Contains(stdout.String(), scope) {
+			t.Errorf("summary lacks the %s scope", scope)
+		}
+	}
+}
+
+// The sample configuration reads as a valid configuration once its
+// placeholders are filled.
+func TestSampleConfigLoads(t *testing.T) {
+	env := map[string]string{"OPENCTI_TOKEN": "2b7e9f61-0c4d-4a8e-b3f5-7d1e6a9c0b24",
+		"CONNECTOR_ID": "3a9e5c41-7d2b-4f60-9b8e-21c0f4d7a655"}
+	s, err := loadSettings("config.yml.sample", envOf(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.conn.URL != "http://localhost:8080" || s.conn.Name != "ExportFileStix" ||
+		s.profile != export.ProfileNative {
+		t.Errorf("settings = %+v, %q; want the sample's values", s.conn, s.profile)
+	}
+}

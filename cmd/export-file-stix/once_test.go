@@ -1,0 +1,155 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/opencti-go/sdk/internal/demodata"
+	"github.com/opencti-go/sdk/pycti"
+	"github.com/opencti-go/sdk/pycti/pyctitest"
+)
+
+const testConnectorID = "3a9e5c41-7d2b-4f60-9b8e-21c0f4d7a655"
+
+// oncePlatform starts an in-memory platform with the sample data and a
+// registered connector, and returns it with a client and the connector's
+// environment.
+func oncePlatform(t *testing.T) (*pyctitest.Server, *pycti.Client, map[string]string) {
+	t.Helper()
+	srv, err := pyctitest.NewServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	if _, err := srv.SeedBundle(demodata.GlassTern); err != nil {
+		t.Fatal(err)
+	}
+	client, err := pycti.NewClient(srv.URL, srv.AdminToken())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = client.RegisterConnector(context.Background(), pycti.Registration{ID: testConnectorID,
+		Name: "ExportFileStix", Type: "INTERNAL_EXPORT_FILE", Scope: []string{stixMIME}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"OPENCTI_URL": srv.URL, "OPENCTI_TOKEN": srv.AdminToken(),
+		"CONNECTOR_ID": testConnectorID, "OPENCTI_JSON_LOGGING": "false",
+		"CONNECTOR_LOG_LEVEL": "info"}
+	return srv, client, env
+}
+
+// firstOf returns the internal id of the first entity of a type.
+func firstOf(t *testing.T, client *pycti.Client, entityType string) string {
+	t.Helper()
+	page, err := client.StixCoreObjects().List(context.Background(),
+		pycti.ListOptions{Types: []string{entityType}, First: 1})
+	if err != nil || len(page.Items) == 0 {
+		t.Fatalf("no %s: %v", entityType, err)
+	}
+	return page.Items[0].ID
+}
+
+// singleMessage is the message of a single export of the entity id, stored
+// under fileName and reported on work workID.
+func singleMessage(id, entityType, mode, fileName, workID string) []byte {
+	access := map[string]any{"mode": "and", "filters": []any{}, "filterGroups": []any{}}
+	body, _ := json.Marshal(map[string]any{
+		"internal": map[string]any{"work_id": workID, "applicant_id": pyctitest.AdminID},
+		"event": map[string]any{"export_scope": "single", "export_type": mode,
+			"format": stixMIME, "file_name": fileName, "entity_id": id,
+			"entity_type": entityType, "file_markings": []string{},
+			"access_filter": access, "main_filter": idsFilter([]string{id})}})
+	return body
+}
+
+// --once processes one message from a file: the bundle is stored on the
+// entity and the work completes with the export's report.
+func TestOnceExportsAndReports(t *testing.T) {
+	srv, client, env := oncePlatform(t)
+	workID, err := client.AddWork(context.Background(), testConnectorID, "once test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "message.json")
+	msg := singleMessage(firstOf(t, client, "Report"), "Report", "full", "once-report.json",
+		workID)
+	if err := os.WriteFile(path, msg, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+
+	code := run(context.Background(), []string{"--once", path, "--config", ""}, envOf(env), nil,
+		&stdout, &stderr)
+
+	if code != exitOK {
+		t.Fatalf("exit code %d, stderr:\n%s", code, stderr.String())
+	}
+	data, ok := storedExport(srv, "once-report.json")
+	if !ok {
+		t.Fatal("no export file stored")
+	}
+	if !bytes.Contains(data, []byte(`"type": "report"`)) {
+		t.Error("the stored bundle lacks the report")
+	}
+	w, _ := srv.Work(workID)
+	if w.Status != pyctitest.WorkComplete || len(w.Errors) != 0 || w.ProcessedCalls != 1 {
+		t.Errorf("work = %s with errors %v after %d reports, want complete without errors",
+			w.Status, w.Errors, w.ProcessedCalls)
+	}
+	if len(w.Messages) == 0 || !strings.HasPrefix(w.Messages[len(w.Messages)-1].Message,
+		"Export done") {
+		t.Errorf("work messages = %v, want Export done last", w.Messages)
+	}
+	for _, want := range []string{"export request received", "export uploaded"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("logs lack %q:\n%s", want, stderr.String())
+		}
+	}
+}
+
+// An export whose bundle breaks STIX 2.1 stores nothing: the work ends in
+// error with the first findings and --once exits 1. The message comes
+// from standard input.
+func TestOnceInvalidBundleMarksWorkInError(t *testing.T) {
+	srv, client, env := oncePlatform(t)
+	bad := `{"type":"bundle","id":"bundle--1","objects":[{"type":"malware","spec_version":"2.1",` +
+		`"id":"malware--5c1f3b0e-9d2a-4c8b-a1e6-0f7d8c9b2a31","name":"Broken Link",` +
+		`"is_family":true,"created":"2024-01-01T00:00:00.000Z",` +
+		`"modified":"2024-01-01T00:00:00.000Z","external_references":[{"source_name":"x",` +
+		`"url":"https://a.example/one\n\nhttps://a.example/two"}]}]}`
+	if _, err := srv.SeedBundle([]byte(bad)); err != nil {
+		t.Fatal(err)
+	}
+	workID, err := client.AddWork(context.Background(), testConnectorID, "invalid test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj, err := client.StixCoreObjects().Get(context.Background(),
+		"malware--5c1f3b0e-9d2a-4c8b-a1e6-0f7d8c9b2a31")
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := singleMessage(obj.ID, "Malware", "simple", "bad-malware.json", workID)
+	var stderr bytes.Buffer
+
+	code := run(context.Background(), []string{"--once", "-", "--config", ""}, envOf(env),
+		bytes.NewReader(msg), &bytes.Buffer{}, &stderr)
+
+	if code != exitFailed {
+		t.Errorf("exit code %d, want %d", code, exitFailed)
+	}
+	if _, ok := storedExport(srv, "bad-malware.json"); ok {
+		t.Error("the invalid bundle was stored")
+	}
+	w, _ := srv.Work(workID)
+	if len(w.Errors) != 1 || !strings.Contains(w.Errors[0].Message, "not valid STIX 2.1") ||
+		!strings.Contains(w.Errors[0].Message, "malware--5c1f3b0e-9d2a-4c8b-a1e6-0f7d8c9b2a31") {
+		t.Errorf("work errors = %v, want the first finding on the malware", w.Errors)
+	}
+}
