@@ -13,7 +13,7 @@ import (
 	"github.com/opencti-go/sdk/internal/testenv"
 	"github.com/opencti-go/sdk/pycti"
 	"github.com/opencti-go/sdk/pycti/export"
-	"github.com/opencti-go/sdk/pycti/export/internal/oracle"
+	"github.com/opencti-go/sdk/pycti/export/exporttest"
 	"github.com/opencti-go/sdk/pycti/pyctitest"
 	"github.com/opencti-go/sdk/stix/validate"
 )
@@ -25,7 +25,7 @@ type corpus struct {
 	path   string
 	s      *pyctitest.Server
 	c      *pycti.Client
-	oracle *oracle.Oracle
+	oracle *exporttest.Oracle
 	// internal maps platform ids to internal ids.
 	internal map[string]string
 }
@@ -37,7 +37,7 @@ func loadCorpus(t *testing.T, name string, elem ...string) *corpus {
 	if _, err := s.SeedFile(path); err != nil {
 		t.Fatal(err)
 	}
-	o, err := oracle.Load(path)
+	o, err := exporttest.Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,6 @@ func loadCorpus(t *testing.T, name string, elem ...string) *corpus {
 	}
 	return cp
 }
-
 
 // oasisValidator checks objects with the OASIS JSON schemas in place of
 // the built-in ones.
@@ -183,11 +182,11 @@ func (cp *corpus) check(t *testing.T, x *export.Exporter, profile export.Profile
 	b := decodeBundle(t, buf.Bytes())
 	got := b.ids()
 	if profile == export.ProfilePycti {
-		want = oracle.PyctiIDs(want)
+		want = exporttest.PyctiIDs(want)
 	}
 	if !sameSet(got, want) {
 		t.Errorf("bundle holds %d objects, want %d\nextra: %v\nmissing: %v", len(got),
-			len(want), oracle.Minus(got, want), oracle.Minus(want, got))
+			len(want), exporttest.Minus(got, want), exporttest.Minus(want, got))
 	}
 	for i, obj := range b.Objects {
 		raw, _ := jsonOf(obj)
@@ -203,11 +202,3 @@ func (cp *corpus) check(t *testing.T, x *export.Exporter, profile export.Profile
 		}
 	}
 }
-
-
-
-
-
-
-
-

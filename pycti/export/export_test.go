@@ -215,3 +215,19 @@ func TestWriteBundleLayout(t *testing.T) {
 		t.Error("objects lost their spec_version")
 	}
 }
+
+// A file name with a line break, which the platform builds from an entity
+// name, is uploaded with the line break percent-encoded.
+func TestExportFileNameLineBreak(t *testing.T) {
+	s, c := platform(t)
+	seedFixture(t, s, "platform-022.json")
+	x := exporter(t, c, export.Options{})
+	req := reportRequest(export.ModeSimple)
+	req.FileName = "2024-03-05_Report-Example\n(wrap-up)_simple.json"
+
+	if _, err := x.Export(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+
+	uploaded(t, s, "2024-03-05_Report-Example%0A(wrap-up)_simple.json")
+}

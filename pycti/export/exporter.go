@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/opencti-go/sdk/pycti"
@@ -199,7 +200,12 @@ func (x *Exporter) Export(ctx context.Context, req Request) (Result, error) {
 // upload stores the bundle with the mutation the platform expects for the
 // request's scope.
 func (x *Exporter) upload(ctx context.Context, req *Request, body io.Reader) error {
-	file := pycti.File{Name: req.FileName, ContentType: "application/json", Body: body}
+	name := uploadName(req.FileName)
+	if name != req.FileName {
+		x.log.LogAttrs(ctx, slog.LevelWarn, "file name has control characters, sent percent-encoded",
+			slog.String("file_name", name))
+	}
+	file := pycti.File{Name: name, ContentType: "application/json", Body: body}
 	if req.Scope == ScopeSingle {
 		return x.client.ExportPush(ctx, req.EntityID, file, req.FileMarkings)
 	}
@@ -241,6 +247,28 @@ func (x *Exporter) write(ctx context.Context, w io.Writer, req *Request) (Result
 	}
 	return res, nil
 }
+
+// uploadName returns the file name an upload can carry: control
+// characters, which a multipart header cannot hold, are percent-encoded
+// (a line break becomes %0A), as the Python connector's HTTP library
+// (urllib3 2.x) writes them. The platform builds export file names from
+// entity names, which may hold line breaks.
+func uploadName(name string) string {
+	if !strings.ContainsFunc(name, isControl) {
+		return name
+	}
+	var sb strings.Builder
+	for _, r := range name {
+		if isControl(r) {
+			fmt.Fprintf(&sb, "%%%02X", r)
+		} else {
+			sb.WriteRune(r)
+		}
+	}
+	return sb.String()
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 
 func exportTarget(req *Request) string {
 	if req.Scope == ScopeSingle {

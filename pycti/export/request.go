@@ -51,7 +51,8 @@ type Request struct {
 	// EntityID is the exported entity's internal id (single scope), or the
 	// entity whose page a list sits on ("" for a global list).
 	EntityID string
-	// FileName is the name the uploaded file carries, unchanged.
+	// FileName is the name the uploaded file carries, unchanged but for
+	// control characters such as line breaks, which are percent-encoded.
 	FileName string
 	// FileMarkings are the marking definition ids put on the uploaded file.
 	FileMarkings []string

@@ -1,9 +1,12 @@
-// Package oracle computes, from a STIX bundle alone, what the exports of
-// that bundle must hold once it is seeded into the in-memory platform of
-// package pycti/pyctitest. The export engine's tests and the command's
-// end-to-end tests compare their bundles with it, so that the expected
-// objects never come from the code under test.
-package oracle
+// Package exporttest computes, from a STIX bundle alone, what the exports
+// of that bundle must hold once it is seeded into the in-memory platform of
+// package pycti/pyctitest, by the rules package pycti/export documents.
+// Tests of the export engine and of connectors built on it compare their
+// bundles with it, so that the expected objects never come from the code
+// under test.
+//
+// An Oracle is safe for concurrent use once loaded.
+package exporttest
 
 import (
 	"encoding/json"
