@@ -112,22 +112,11 @@ func seedCorpus(t *testing.T, srv *pyctitest.Server, client *pycti.Client,
 	if err != nil {
 		t.Fatal(err)
 	}
-	ec := &e2eCorpus{oracle: o, internal: map[string]string{}, query: query}
-	ids := slices.Collect(func(yield func(string) bool) {
-		for id := range o.Objects {
-			if !yield(id) {
-				return
-			}
-		}
-	})
-	for obj, err := range client.StixObjectOrStixRelationships().ByIDs(context.Background(), ids,
-		pycti.ListOptions{First: pycti.MaxPageSize}) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		ec.internal[obj.StandardID] = obj.ID
+	internal, err := o.InternalIDs(context.Background(), client)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return ec
+	return &e2eCorpus{oracle: o, internal: internal, query: query}
 }
 
 // e2eExport is one export asked of the platform and what it must hold.

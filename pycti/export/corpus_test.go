@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"slices"
 	"strings"
 	"testing"
 
@@ -41,22 +40,11 @@ func loadCorpus(t *testing.T, name string, elem ...string) *corpus {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cp := &corpus{name: name, path: path, s: s, c: c, oracle: o, internal: map[string]string{}}
-	ids := slices.Collect(func(yield func(string) bool) {
-		for id := range cp.oracle.Objects {
-			if !yield(id) {
-				return
-			}
-		}
-	})
-	for obj, err := range c.StixObjectOrStixRelationships().ByIDs(context.Background(), ids,
-		pycti.ListOptions{First: pycti.MaxPageSize}) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		cp.internal[obj.StandardID] = obj.ID
+	internal, err := o.InternalIDs(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return cp
+	return &corpus{name: name, path: path, s: s, c: c, oracle: o, internal: internal}
 }
 
 // oasisValidator checks objects with the OASIS JSON schemas in place of

@@ -9,6 +9,7 @@
 package exporttest
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -18,6 +19,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/opencti-go/sdk/pycti"
 )
 
 // Oracle holds a bundle as the in-memory platform stores it: types it
@@ -253,6 +256,22 @@ func (o *Oracle) Sample(n int) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// InternalIDs reads the internal ids the platform gave the stored objects,
+// keyed by platform id, as client sees them.
+func (o *Oracle) InternalIDs(ctx context.Context, client *pycti.Client) (map[string]string,
+	error) {
+	ids := slices.Collect(maps.Keys(o.Objects))
+	out := make(map[string]string, len(ids))
+	opts := pycti.ListOptions{First: pycti.MaxPageSize}
+	for obj, err := range client.StixObjectOrStixRelationships().ByIDs(ctx, ids, opts) {
+		if err != nil {
+			return nil, err
+		}
+		out[obj.StandardID] = obj.ID
+	}
+	return out, nil
 }
 
 // Invalid reports whether any of the ids names an object whose source data
