@@ -348,7 +348,7 @@ func TestTwoProcessesShareOneQueue(t *testing.T) {
 }
 
 // buildBinary builds export-file-stix into a temporary folder.
-func buildBinary(t *testing.T) string {
+func buildBinary(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "export-file-stix")
 	build := execCommand("go", "build", "-o", bin, ".")
