@@ -89,8 +89,9 @@ func BenchmarkQueryExportPeakRSS(b *testing.B) {
 	env := envList(map[string]string{"OPENCTI_URL": srv.URL, "OPENCTI_TOKEN": srv.AdminToken(),
 		"CONNECTOR_ID": testConnectorID, "CONNECTOR_LOG_LEVEL": "info"})
 	var peak int64
-	var objects int
+	var objects, requests int
 	for b.Loop() {
+		srv.ResetRequests()
 		cmd := execCommand(bin, "--once", msgPath, "--config", "")
 		cmd.Env = append(os.Environ(), env...)
 		var out bytes.Buffer
@@ -104,10 +105,12 @@ func BenchmarkQueryExportPeakRSS(b *testing.B) {
 		}
 		peak = max(peak, hwm())
 		objects = uploadedObjects(out.String())
+		requests = len(srv.Requests())
 	}
 	b.ReportMetric(float64(peak)/1024, "peak-RSS-MiB")
 	b.ReportMetric(float64(n), "entities")
 	b.ReportMetric(float64(objects), "objects")
+	b.ReportMetric(float64(requests), "requests")
 }
 
 // uploadedObjects returns the object count of the "export uploaded" log
