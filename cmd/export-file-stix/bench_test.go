@@ -16,8 +16,8 @@ import (
 )
 
 // largeBundle builds a bundle of n indicators, each indicating one of
-// n/100 malware, all by one author and marked TLP:GREEN: a query export of
-// the indicators in full mode holds n indicators, n relationships, the
+// n/100 malware, all by one author and marked TLP:GREEN. A query export of
+// the indicators in full mode contains n indicators, n relationships, the
 // malware, the author and the marking.
 func largeBundle(n int) []byte {
 	var buf bytes.Buffer
@@ -133,8 +133,8 @@ func uploadedObjects(logs string) int {
 
 // watchHighWater polls the VmHWM of process pid every 10 ms until it
 // exits, and returns a function giving the highest value read, in KiB.
-// VmHWM is the process's own peak, so the last read before exit holds
-// every earlier peak; a peak in the final 10 ms could be missed.
+// VmHWM is the process's own peak, so the last read before exit includes
+// every earlier peak. A peak in the final 10 ms could be missed.
 func watchHighWater(pid int) func() int64 {
 	var peak atomic.Int64
 	done := make(chan struct{})

@@ -128,9 +128,9 @@ type e2eExport struct {
 	corpus *e2eCorpus
 }
 
-// askAll asks the platform for every scope and mode of exports on a
-// corpus: single exports of a sample, a selection of it, and query
-// exports of its query types.
+// askAll requests exports of a corpus in every scope and mode: single
+// exports of a sample, a selection of it, and query exports of its query
+// types.
 func (ec *e2eCorpus) askAll(t *testing.T, srv *pyctitest.Server, connectorID string) []e2eExport {
 	t.Helper()
 	sample := ec.oracle.Sample(1)
@@ -162,11 +162,11 @@ func (ec *e2eCorpus) askAll(t *testing.T, srv *pyctitest.Server, connectorID str
 	return out
 }
 
-// Exports asked of a real platform through RabbitMQ, in every scope and
-// mode and both profiles, on ATT&CK for ICS and the platform's real use
-// case bundle: each work completes once, each stored bundle holds exactly
-// the expected objects and passes the validator and the OASIS schemas, and
-// exports that reach invalid source data end in error with nothing stored.
+// Exports are requested through RabbitMQ in every scope and mode and both
+// profiles, on ATT&CK for ICS and the platform's real use case bundle.
+// Each work completes once, and each stored bundle contains exactly the
+// expected objects and passes the validator and the OASIS schemas. Exports
+// that reach invalid source data end in error with nothing stored.
 func TestConnectorExportsOverRabbitMQ(t *testing.T) {
 	srv := brokerPlatform(t)
 	client, err := pycti.NewClient(srv.URL, srv.AdminToken())

@@ -1,6 +1,7 @@
-// Package exporttest computes, from a STIX bundle alone, what the exports
-// of that bundle must hold once it is seeded into the in-memory platform of
-// package pycti/pyctitest, by the rules package pycti/export documents.
+// Package exporttest computes what the exports of a STIX bundle must
+// contain once the bundle is seeded into the in-memory platform of package
+// pycti/pyctitest. It reads the bundle alone and applies the rules that
+// package pycti/export documents.
 // Tests of the export engine and of connectors built on it compare their
 // bundles with it, so that the expected objects never come from the code
 // under test.
@@ -23,8 +24,8 @@ import (
 	"github.com/opencti-go/sdk/pycti"
 )
 
-// Oracle holds a bundle as the in-memory platform stores it: types it
-// does not model are left out, prefixed types get the platform's id.
+// Oracle is a bundle as the in-memory platform stores it: types it does
+// not model are left out, and prefixed types get the platform's id.
 type Oracle struct {
 	Objects map[string]map[string]any // stored objects by platform id
 	// rels lists the relationships and sightings touching each id.
