@@ -231,3 +231,55 @@ func TestExportFileNameLineBreak(t *testing.T) {
 
 	uploaded(t, s, "2024-03-05_Report-Example%0A(wrap-up)_simple.json")
 }
+
+// A query export passes the list's search to the platform, and sorts by
+// created_at when the list's sort field is one the object list lacks.
+func TestQuerySearchAndOrderFallback(t *testing.T) {
+	s, c := platform(t)
+	seedFixture(t, s, "platform-025.json")
+	x := exporter(t, c, export.Options{})
+	req := export.Request{Scope: export.ScopeQuery, Mode: export.ModeSimple,
+		EntityType: "Indicator", FileName: "indicators.json",
+		ListParams: &export.ListParams{Search: "alpha", OrderBy: "report_types"}}
+	s.ResetRequests()
+
+	b, _ := write(t, x, req)
+
+	if want := []string{"indicator--3c4d5e6f-7081-4293-a4b5-c6d7e8f90a1b"}; !sameSet(b.ids(), want) {
+		t.Errorf("bundle ids = %v, want only the indicator matching alpha", b.ids())
+	}
+	lists := 0
+	for _, r := range s.Requests() {
+		if r.Operation != "StixCoreObjects" {
+			continue
+		}
+		lists++
+		if r.Variables["search"] != "alpha" || r.Variables["orderBy"] != "created_at" {
+			t.Errorf("list variables search=%v orderBy=%v, want alpha and created_at",
+				r.Variables["search"], r.Variables["orderBy"])
+		}
+	}
+	if lists == 0 {
+		t.Error("no list request recorded")
+	}
+}
+
+// The uploaded file carries the request's file markings.
+func TestExportFileMarkings(t *testing.T) {
+	s, c := platform(t)
+	seedFixture(t, s, "platform-022.json")
+	x := exporter(t, c, export.Options{})
+	req := reportRequest(export.ModeSimple)
+	req.FileMarkings = []string{"mk-tlp-amber"}
+
+	if _, err := x.Export(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+
+	uploaded(t, s, req.FileName)
+	for _, f := range s.Files() {
+		if f.Name == req.FileName && (len(f.Markings) != 1 || f.Markings[0] != "mk-tlp-amber") {
+			t.Errorf("file markings = %v, want mk-tlp-amber", f.Markings)
+		}
+	}
+}
