@@ -52,8 +52,9 @@ type Options struct {
 	// validate.Default(): the built-in STIX 2.1 schemas and rules.
 	Validator *validate.Validator
 	// Logger receives one Info line when an export starts, one every
-	// ProgressEvery objects, one when it ends, a Warn line per object left
-	// out, and a Debug line per page read. nil discards them.
+	// ProgressEvery objects, one when it ends ("export written" or "export
+	// uploaded"), a Warn line per object left out (the first 20, then a
+	// count), and a Debug line per page read. nil discards them.
 	Logger *slog.Logger
 	// PageSize is how many entities of a selection or query list are
 	// expanded together, 1 to pycti.MaxPageSize; 0 means DefaultPageSize.
@@ -155,6 +156,11 @@ func (x *Exporter) Write(ctx context.Context, w io.Writer, req Request) (Result,
 	}
 	res, err := x.write(ctx, w, &req)
 	res.Duration = time.Since(start)
+	if err == nil {
+		x.log.LogAttrs(ctx, slog.LevelInfo, "export written", slog.String("file_name", req.FileName),
+			slog.Int("objects", res.Objects), slog.Int64("bytes", res.Bytes),
+			slog.Duration("duration", res.Duration))
+	}
 	return res, err
 }
 
