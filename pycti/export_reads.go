@@ -48,6 +48,10 @@ func (c *Client) CoreRelationshipEnds() Collection[Relationship] {
 // It becomes a filter on the fromOrToId key, combined with
 // ListOptions.Filters, because the list's own fromOrToId argument takes one
 // id. Get is not supported.
+//
+// NOTE: the platform lists fromOrToId among the filter keys of core
+// relationships; that sighting lists accept it too was checked against
+// pyctitest only.
 func (c *Client) SightingRelationshipEnds() Collection[Relationship] {
 	call := func(ctx context.Context, c *Client, a listArgs, o ListOptions) (
 		*gen.ExportSightingRelationshipsResponse, error) {

@@ -39,6 +39,8 @@ const (
 	repairHashNames repair = 1 << iota
 	// repairSeverity moves the top-level severity of incidents and cases,
 	// a property name STIX 2.1 reserves, into the OpenCTI extension.
+	// NOTE: whether the platform reads severity back from its extension
+	// when it imports such a bundle was not checked.
 	repairSeverity
 	// repairCountry and repairRegion write the name of a country or
 	// region location as its country or region: STIX 2.1 requires a
