@@ -22,8 +22,9 @@ RUN --mount=type=cache,target=/go/pkg/mod \
         -o /out/export-file-stix ./cmd/export-file-stix
 
 # Final stage. distroless/static has CA certificates (for https platforms
-# and AMQPS brokers), time zone data and a "nonroot" user (uid 65532), and
-# no shell or package manager.
+# and AMQPS brokers), time zone data, a writable /tmp (each export is
+# spooled to a file in os.TempDir before the upload) and a "nonroot" user
+# (uid 65532), and no shell or package manager.
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/export-file-stix /usr/local/bin/export-file-stix
 
