@@ -157,3 +157,49 @@ func ExampleConvert() {
 	// {"type":"marking-definition","spec_version":"2.1","id":"marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9","created":"2017-01-20T00:00:00.000Z","definition_type":"tlp","name":"TLP:WHITE","definition":{"tlp":"white"}}
 	// {"id":"ipv4-addr--12592121-be4c-5a93-a813-5a5af16e50db","spec_version":"2.1","x_opencti_score":40,"value":"198.51.100.7","x_opencti_id":"0b7e4a1c-1111-4e3a-9c8b-7a6f5e4d3c2b","x_opencti_type":"IPv4-Addr","type":"ipv4-addr","x_opencti_labels":["c2"],"object_marking_refs":["marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9"]}
 }
+
+// anySpec returns the golden spec with the given name from every group.
+func anySpec(name string) spec {
+	for _, group := range [][]spec{domainSpecs, identitySpecs, locationSpecs, observableSpecs} {
+		for _, s := range group {
+			if s.name == name {
+				return s
+			}
+		}
+	}
+	panic("no spec " + name)
+}
+
+// Platform fields whose names are not valid STIX properties, or that STIX
+// reserves for another use, move to x_opencti_ names in the fixed dialect,
+// stay as pycti writes them with its switches, and go in no-custom mode.
+func TestFixedRenamesPlatformFields(t *testing.T) {
+	cases := []struct{ spec, pycti, fixed string }{
+		{"SecurityCoverage", "objectCovered", "x_opencti_object_covered"},
+		{"SSHKey", "created", "x_opencti_created"},
+	}
+	for _, c := range cases {
+		node := anySpec(c.spec).node()
+		for _, m := range []struct {
+			opts      Options
+			has, lack string
+		}{
+			{Options{Compat: Pycti(), Resolver: testResolver}, c.pycti, c.fixed},
+			{Options{Resolver: testResolver}, c.fixed, c.pycti},
+			{Options{NoCustom: true, Resolver: testResolver}, "", c.pycti},
+		} {
+			got, err := Convert(context.Background(), node, m.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e := got.Entity()
+			if m.has != "" && !e.Has(m.has) {
+				t.Errorf("%s: entity lacks %s: %s", c.spec, m.has, e.JSON())
+			}
+			if e.Has(m.lack) || (m.opts.NoCustom && e.Has(c.fixed)) {
+				t.Errorf("%s (no-custom %v): entity has %s or %s: %s", c.spec, m.opts.NoCustom,
+					m.lack, c.fixed, e.JSON())
+			}
+		}
+	}
+}

@@ -222,10 +222,17 @@ func isRefRelationship(o *Object) bool {
 }
 
 // fixProperties applies the fixes of properties that are not STIX 2.1:
-// reserved names, leaked GraphQL lists and values stored as strings.
+// reserved and invalid names, leaked GraphQL lists and values stored as
+// strings.
 func (c *converter) fixProperties(o *Object) {
 	if !c.compat.Severity && o.Has("severity") {
 		o.renameInPlace("severity", "x_opencti_severity")
+	}
+	if !c.compat.CamelCaseObjectCovered {
+		c.renameCustom(o, "objectCovered", "x_opencti_object_covered")
+	}
+	if !c.compat.ObservableCreated && isObservableType(o.Type()) {
+		c.renameCustom(o, "created", "x_opencti_created")
 	}
 	if !c.compat.NonSTIXProperties {
 		o.Delete("samples")
@@ -248,5 +255,18 @@ func (c *converter) fixProperties(o *Object) {
 			}
 		}
 		o.Set("environment_variables", env)
+	}
+}
+
+// renameCustom moves a platform field that is not a valid STIX property to
+// its x_opencti_ name, or removes it in no-custom mode, which writes no
+// x_ property.
+func (c *converter) renameCustom(o *Object, from, to string) {
+	switch {
+	case !o.Has(from):
+	case c.opts.NoCustom:
+		o.Delete(from)
+	default:
+		o.renameInPlace(from, to)
 	}
 }

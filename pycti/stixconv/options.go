@@ -117,6 +117,17 @@ type Compat struct {
 	// files, as pycti's with-files selection does not select it. Fixed:
 	// content is kept.
 	ReportContentWithFiles bool
+	// CamelCaseObjectCovered writes the object a security coverage covers
+	// as objectCovered, its GraphQL field name. STIX property names have
+	// only lower-case letters, digits and underscores, so validators reject
+	// the object. Fixed: x_opencti_object_covered, left out in no-custom
+	// mode.
+	CamelCaseObjectCovered bool
+	// ObservableCreated writes the creation date of an SSH key as created,
+	// the name of the common property of domain objects. Validators then
+	// take the ssh-key for a custom domain object and reject it for lacking
+	// modified. Fixed: x_opencti_created, left out in no-custom mode.
+	ObservableCreated bool
 	// LegacyFiles makes the reads select files in simple mode for the types
 	// pycti always reads with files (pycti.RawFiles.Legacy). The conversion
 	// converts whatever files a node holds and does not read this switch;
@@ -133,7 +144,8 @@ func Pycti() Compat {
 		MissingSpecVersion: true, StringExtensions: true, EnvironmentVariablesList: true,
 		ExternalReferenceHash: true, RawHashAlgorithms: true, Severity: true,
 		NonSTIXProperties: true, MicrosecondValidUntil: true, NestedEmptyValues: true,
-		ReportContentWithFiles: true, LegacyFiles: true}
+		ReportContentWithFiles: true, CamelCaseObjectCovered: true, ObservableCreated: true,
+		LegacyFiles: true}
 }
 
 // Resolver performs the reads a conversion needs beyond the node itself.

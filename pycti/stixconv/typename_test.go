@@ -33,12 +33,18 @@ func TestConvertDropsGeneratedTypename(t *testing.T) {
 }
 
 func TestConvertKeepsObjectCoveredTypename(t *testing.T) {
-	got, err := Convert(context.Background(), specNamed("SecurityCoverage").node(), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	covered, _ := got.Entity().Get("objectCovered").(*Object)
-	if covered == nil || covered.String("__typename") != "IntrusionSet" {
-		t.Errorf("objectCovered = %v, want its __typename kept", got.Entity().Get("objectCovered"))
+	for _, c := range []struct {
+		compat Compat
+		key    string
+	}{{Pycti(), "objectCovered"}, {Compat{}, "x_opencti_object_covered"}} {
+		got, err := Convert(context.Background(), specNamed("SecurityCoverage").node(),
+			Options{Compat: c.compat})
+		if err != nil {
+			t.Fatal(err)
+		}
+		covered, _ := got.Entity().Get(c.key).(*Object)
+		if covered == nil || covered.String("__typename") != "IntrusionSet" {
+			t.Errorf("%s = %v, want its __typename kept", c.key, got.Entity().Get(c.key))
+		}
 	}
 }
