@@ -341,3 +341,40 @@ func TestEmptyListsCase(t *testing.T) {
 		t.Errorf("empty lists or maps written: %s", data)
 	}
 }
+
+func TestMarkingDefinitionsCase(t *testing.T) {
+	objects := decodeAll(t, caseFile(t, "011-marking-definitions", "input.json"))
+	marking := func(uuid string) *stix.MarkingDefinition {
+		return objects["marking-definition--"+uuid].(*stix.MarkingDefinition)
+	}
+	ext := marking("4f5feb05-63ae-48ad-8b28-47bc4acf4041")
+	level := ext.Extensions["extension-definition--ec707d11-e567-422e-a02f-2b3cc10fe743"]
+	content, ok := level.(*stix.GenericExtension)
+	if !ok || content.ExtensionType != "property-extension" ||
+		string(content.Properties["level"]) != `"internal"` ||
+		string(content.Properties["caveats"]) != `["no-foreign-sharing"]` {
+		t.Errorf("extension-based marking content = %+v", level)
+	}
+	strict := marking("1e535b1b-2ade-4a48-91f2-8b34bfcce564")
+	if strict.Definition == nil || strict.Definition.TLP != "amber+strict" {
+		t.Errorf("TLP 2.0 level definition = %+v", strict.Definition)
+	}
+	ind := objects["indicator--15355f38-0980-4b98-aa00-303ec4234e0c"].(*stix.Indicator)
+	if len(ind.GranularMarkings) != 2 {
+		t.Fatalf("granular markings = %+v", ind.GranularMarkings)
+	}
+	lang := ind.GranularMarkings[1]
+	if lang.Lang != "fr" || lang.MarkingRef != "" || len(lang.Selectors) != 1 {
+		t.Errorf("lang-only granular marking = %+v", lang)
+	}
+	if got, _ := encodedValue(t, ind, "object_marking_refs"); !strings.Contains(got,
+		"marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed") {
+		t.Errorf("object_marking_refs lost the marking not in the bundle: %s", got)
+	}
+
+	// The invalid markings still decode: the validator reports them.
+	path := caseFile(t, "011-marking-definitions", "invalid.json")
+	if decoded, all := decodeAll(t, path), objectsOf(t, path); len(decoded) != len(all) {
+		t.Errorf("decoded %d of %d invalid objects", len(decoded), len(all))
+	}
+}

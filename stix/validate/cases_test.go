@@ -195,3 +195,53 @@ func TestCustomObjectTypes(t *testing.T) {
 		}
 	}
 }
+
+// TestSpecVersionPerObject: an SDO without spec_version is STIX 2.0 and
+// gets one informational finding, never an error for its missing 2.1
+// properties. The 2.1 objects of the same bundle get no error. A
+// bundle-level spec_version does not make 2.1 properties unexpected.
+func TestSpecVersionPerObject(t *testing.T) {
+	findings := validateFile(t, "case005-bundle-21-with-20-objects.json")
+	requireNoErrors(t, findings)
+	legacy := "indicator--ec6cc5ef-9285-4bf1-84c9-5f96fcbdaecc"
+	var infos []validate.Finding
+	for _, f := range findings {
+		if f.Severity == validate.SeverityInfo {
+			infos = append(infos, f)
+		}
+		if f.ObjectID == legacy && f.Severity != validate.SeverityInfo {
+			t.Errorf("STIX 2.0 indicator: %s", f)
+		}
+	}
+	if len(infos) != 1 || infos[0].ObjectID != legacy ||
+		infos[0].Rule != validate.RuleSpecVersion {
+		t.Errorf("info findings %v, want one spec-version finding on %s", infos, legacy)
+	}
+
+	findings = validateFile(t, "case005-bundle-20-style.json")
+	requireNoErrors(t, findings)
+	for _, f := range findings {
+		if f.ObjectID == "" && !names(f, "spec_version") {
+			t.Errorf("bundle finding does not name spec_version: %s", f)
+		}
+		for _, prop := range []string{"indicator_types", "pattern_type", "pattern_version"} {
+			if names(f, prop) {
+				t.Errorf("indicator property %s reported: %s", prop, f)
+			}
+		}
+	}
+}
+
+// TestZeroAndFalseValues: false and 0 are valid values, and a malware
+// without is_family is an error naming it.
+func TestZeroAndFalseValues(t *testing.T) {
+	requireNoErrors(t, validateFile(t, "case009-input.json"))
+	byObject := errorsByObject(validateFile(t, "case009-missing-is-family.json"))
+	errs := byObject["malware--41282fa1-0850-4777-a868-b9778c807ddc"]
+	if len(errs) != 1 || !names(errs[0], "is_family") {
+		t.Errorf("malware without is_family: %v, want one error naming is_family", errs)
+	}
+	if len(byObject) != 1 {
+		t.Errorf("errors on %d objects, want 1", len(byObject))
+	}
+}
