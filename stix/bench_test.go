@@ -7,7 +7,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/metrics"
 	"sync/atomic"
@@ -191,15 +190,7 @@ func writeLargeBundle(w io.Writer, n int) error {
 // largeBundle writes a generated bundle of about 100 MB in a temporary
 // folder removed when b ends.
 func largeBundle(b *testing.B) string {
-	path := filepath.Join(b.TempDir(), "large-bundle.json")
-	f, err := os.Create(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	if err := writeLargeBundle(f, largeBundleN); err != nil {
-		b.Fatal(err)
-	}
+	path, _ := generatedBundle(b, largeBundleN)
 	return path
 }
 
