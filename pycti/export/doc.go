@@ -36,12 +36,13 @@
 // # Profiles
 //
 // ProfileNative, the default, writes the platform's own STIX (the toStix
-// field: OpenCTI data in extensions), with four repairs where the
+// field: OpenCTI data in extensions), with five repairs where the
 // platform's output breaks STIX 2.1: hash algorithms get the names STIX
 // defines ("SHA-256" for "sha256"); a top-level severity, a name STIX
 // reserves, moves into the OpenCTI extension; a country or region location
-// without coordinates gets its name as country or region; and references
-// to objects left out are removed as above. Author and marking objects,
+// without coordinates gets its name as country or region; a malware
+// without is_family gets is_family true, as pycti writes it; and
+// references to objects left out are removed as above. Author and marking objects,
 // which toStix only cites, are read and added.
 //
 // ProfilePycti writes the Python connector's dialect with package

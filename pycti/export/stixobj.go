@@ -48,6 +48,11 @@ const (
 	// platform writes none of them.
 	repairCountry
 	repairRegion
+	// repairIsFamily writes is_family true on a malware that lacks it, as
+	// pycti does, because STIX 2.1 requires the property.
+	// NOTE: whether the platform's toStix leaves is_family out when it
+	// holds no value was not checked; the in-memory platform does.
+	repairIsFamily
 )
 
 // openctiExtension is the platform's extension for OpenCTI data.
@@ -162,6 +167,9 @@ func repairsOf(typ string, top map[string]json.RawMessage) repair {
 	}
 	if _, ok := top["severity"]; ok && typ != "marking-definition" {
 		r |= repairSeverity
+	}
+	if typ == "malware" && !has(top, "is_family") {
+		r |= repairIsFamily
 	}
 	if typ == "location" && !has(top, "region") && !has(top, "country") &&
 		!(has(top, "latitude") && has(top, "longitude")) && has(top, "name") {
@@ -295,6 +303,9 @@ func (o *sobj) repair(obj *stixconv.Object) {
 	}
 	if o.repairs&repairRegion != 0 {
 		obj.Set("region", obj.Get("name"))
+	}
+	if o.repairs&repairIsFamily != 0 {
+		obj.Set("is_family", true)
 	}
 }
 
