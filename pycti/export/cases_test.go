@@ -375,3 +375,42 @@ func checkFileObservable(t *testing.T, profile export.Profile, b bundle) {
 		t.Errorf("bundle = %v, want the file, its marking and its author", b.ids())
 	}
 }
+
+// A malware whose is_family the platform holds as null is exported as a
+// family, as pycti does, since STIX requires the property; false stays
+// false.
+func TestMalwareIsFamilyExport(t *testing.T) {
+	ts := "2024-03-01T00:00:00.000Z"
+	entities := map[string]any{
+		"m-null": map[string]any{"entity_type": "Malware", "name": "Example unknown kind",
+			"standard_id": "malware--5d7e6f80-91a2-4b3c-8d4e-5f6a7b8c9d0e", "is_family": nil,
+			"created": ts, "modified": ts},
+		"m-false": map[string]any{"entity_type": "Malware", "name": "Example one-off implant",
+			"standard_id": "malware--6e7f8091-a2b3-4c4d-9e5f-6a7b8c9d0e1f", "is_family": false,
+			"confidence": 0, "revoked": false, "created": ts, "modified": ts},
+	}
+	want := map[string]string{"m-null": "true", "m-false": "false"}
+	for _, profile := range []export.Profile{export.ProfileNative, export.ProfilePycti} {
+		t.Run(string(profile), func(t *testing.T) {
+			s, c := platform(t)
+			if _, err := s.SeedFixture(fixtureJSON("mk-tlp-green", entities, nil)); err != nil {
+				t.Fatal(err)
+			}
+			x := exporter(t, c, export.Options{Profile: profile})
+			for id, family := range want {
+				b, _ := write(t, x, export.Request{Scope: export.ScopeSingle,
+					Mode: export.ModeSimple, EntityType: "Malware", EntityID: id,
+					FileName: id + ".json"})
+				m := b.object(entities[id].(map[string]any)["standard_id"].(string))
+				if got := fmt.Sprint(m["is_family"]); got != family {
+					t.Errorf("%s: is_family = %s, want %s", id, got, family)
+				}
+				if id == "m-false" && (fmt.Sprint(m["confidence"]) != "0" ||
+					fmt.Sprint(m["revoked"]) != "false") {
+					t.Errorf("%s: confidence %v, revoked %v, want 0 and false", id,
+						m["confidence"], m["revoked"])
+				}
+			}
+		})
+	}
+}
