@@ -19,7 +19,8 @@ import (
 
 // Full export of a report restricted to TLP:AMBER, whose malware is
 // TLP:RED and whose location has no standard id: the three relationships
-// touching them are left out, never exported without an end.
+// touching them are left out, never exported without an end, each with a
+// warning. The bundle is valid with references enforced.
 func TestFullExportDropsHalfRelationships(t *testing.T) {
 	for _, profile := range []export.Profile{export.ProfileNative, export.ProfilePycti} {
 		t.Run(string(profile), func(t *testing.T) {
@@ -27,9 +28,16 @@ func TestFullExportDropsHalfRelationships(t *testing.T) {
 			fx := seedFixture(t, s, "platform-022.json")
 			var msg caseMessage
 			readJSON(t, "request-022.json", &msg)
-			x := exporter(t, c, export.Options{Profile: profile})
+			var logs warnLog
+			x := exporter(t, c, export.Options{Profile: profile, Logger: logs.logger()})
 
 			b, res := write(t, x, fx.request(t, msg))
+
+			requireValid(t, b)
+			checkDropWarnings(t, &logs, map[string]string{
+				"r-ind-mal": "relationship--4b5c6d7e-8f90-4a12-a3b4-c5d6e7f8091a",
+				"r-mal-loc": "relationship--5c6d7e8f-9012-4b23-84c5-d6e7f8091a2b",
+				"r-ind-loc": "relationship--6d7e8f90-1234-4c56-95d6-e7f8091a2b3c"})
 
 			report := "report--1e2f3a4b-5c6d-4e7f-9081-92a3b4c5d6e7"
 			indicator := "indicator--2f3a4b5c-6d7e-4f80-8192-a3b4c5d6e7f8"
@@ -153,6 +161,7 @@ func TestFullExportLargeContainerComplete(t *testing.T) {
 
 func checkLargeReport(t *testing.T, size int, b bundle) {
 	t.Helper()
+	requireValid(t, b)
 	ids := b.ids()
 	if len(ids) != 183 {
 		t.Errorf("pages of %d: %d objects, want 183", size, len(ids))
@@ -228,7 +237,8 @@ func TestListExportsExactObjects(t *testing.T) {
 			t.Run(string(profile)+"/"+tc.Name, func(t *testing.T) {
 				s, c := platform(t)
 				fx := seedFixture(t, s, "platform-025.json")
-				x := exporter(t, c, export.Options{Profile: profile})
+				var logs warnLog
+				x := exporter(t, c, export.Options{Profile: profile, Logger: logs.logger()})
 				req := fx.request(t, tc.Request)
 				s.ResetRequests()
 
@@ -246,6 +256,7 @@ func TestListExportsExactObjects(t *testing.T) {
 					t.Errorf("operations = %v, want one %s", ops, uploads[tc.Name])
 				}
 				checkScopeCase(t, s, tc, b, res)
+				checkNotFoundWarning(t, &logs, res.NotFound)
 			})
 		}
 	}
@@ -322,6 +333,9 @@ func TestObservableExportShape(t *testing.T) {
 			file, _ := write(t, x, fx.request(t, cases[0].Request))
 			domain, _ := write(t, x, fx.request(t, cases[1].Request))
 
+			requireValid(t, file)
+			requireValid(t, domain)
+
 			checkFileObservable(t, profile, file)
 			want := []string{"domain-name--bedb4899-d24b-5401-bc86-8f6b4cc18ec7",
 				"ipv4-addr--28bb3599-77cd-5a82-a950-b5bc3caf07c4",
@@ -350,6 +364,9 @@ func checkFileObservable(t *testing.T, profile export.Profile, b bundle) {
 	hashes, _ := f["hashes"].(map[string]any)
 	if !sameSet(slices.Collect(maps.Keys(hashes)), []string{"MD5", "SHA-1", "SHA-256"}) {
 		t.Errorf("hashes = %v, want MD5, SHA-1 and SHA-256", f["hashes"])
+	}
+	if hashes["SHA-256"] != "fb9e3b23c51240952f156da0e187c66285cae6d0e18f536fc04ea61163865661" {
+		t.Errorf("SHA-256 = %v, want the value stored under sha256", hashes["SHA-256"])
 	}
 	for _, key := range []string{"labels", "created_by_ref", "created", "modified",
 		"confidence", "revoked"} {
