@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/opencti-go/sdk/internal/testenv"
@@ -132,6 +133,9 @@ func TestPaginationStuckCursorNamesCursor(t *testing.T) {
 	}
 	if pe.Cursor != "cur-2" || pe.Page != 2 {
 		t.Errorf("cursor %q page %d, want cur-2 page 2", pe.Cursor, pe.Page)
+	}
+	if !strings.Contains(err.Error(), `"cur-2"`) {
+		t.Errorf("error %q does not mention the repeated cursor", err)
 	}
 }
 
