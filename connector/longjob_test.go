@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -93,11 +94,29 @@ func runLongHandler(t *testing.T, work func(context.Context, time.Duration), d t
 	if n := h.platform.Count(fp.WorkPing, id); n < wantPings {
 		t.Errorf("work pings = %d, want at least %d", n, wantPings)
 	}
+	pings := slices.DeleteFunc(h.platform.Calls(fp.WorkPing), func(c fp.Call) bool {
+		return c.WorkID != id
+	})
+	checkPingSpacing(t, pings, time.Duration(s.WorkPingIntervalSeconds)*time.Second)
 	if n := h.platform.Count(fp.WorkToReceived, id); n != s.Expect.ToReceivedCalls {
 		t.Errorf("received reports = %d, want %d", n, s.Expect.ToReceivedCalls)
 	}
 	if n := h.platform.Count(fp.WorkToProcessed, id); n != s.Expect.ToProcessedCalls {
 		t.Errorf("processed reports = %d, want %d", n, s.Expect.ToProcessedCalls)
+	}
+}
+
+// checkPingSpacing checks that successive work pings come about one
+// interval apart, between half and one and a half intervals. The margin
+// allows for a loaded machine and still catches a burst or a gap.
+func checkPingSpacing(t *testing.T, pings []fp.Call, interval time.Duration) {
+	t.Helper()
+	for i := 1; i < len(pings); i++ {
+		gap := pings[i].At.Sub(pings[i-1].At)
+		if gap < interval/2 || gap > interval*3/2 {
+			t.Errorf("work ping %d came %s after the previous one, want about %s", i+1,
+				gap.Round(time.Millisecond), interval)
+		}
 	}
 }
 

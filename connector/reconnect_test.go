@@ -219,6 +219,9 @@ func TestRunBrokerOutageRecovers(t *testing.T) {
 		t.Fatalf("message not consumed within 60 s of recovery (outage began %s ago)",
 			time.Since(outage).Round(time.Second))
 	}
+	if !h.topo.WaitListenEmpty(t, 1, 10*time.Second) {
+		t.Error("want exactly one consumer on the listen queue after the recovery")
+	}
 }
 
 var threeObjectBundle = []byte(`{"type":"bundle","id":"bundle--5b0e7c1a-2d3f-4a5b-8c6d-7e8f9a0b1c2d",

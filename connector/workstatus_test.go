@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -95,8 +97,28 @@ func TestWorkLifecycleCases(t *testing.T) {
 	}
 }
 
+// lockedLog is a log destination safe for the connector's goroutines.
+type lockedLog struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (l *lockedLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *lockedLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
 func runWorkCase(t *testing.T, wc workCase) {
-	h := newHarness(t)
+	var logs lockedLog
+	h := newHarness(t, withOptions(connector.Options{
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))}))
 	if strings.Contains(wc.Mock.ToProcessed, "fails with HTTP 503 twice") {
 		h.platform.FailNext(fp.WorkToProcessed, nil, nil)
 	}
@@ -175,5 +197,27 @@ func runWorkCase(t *testing.T, wc workCase) {
 	}
 	if runs != 1 {
 		t.Errorf("handler runs = %d, want 1", runs)
+	}
+	if slices.ContainsFunc(wc.ExpectedCalls, func(c string) bool {
+		return strings.HasPrefix(c, "(second delivery)")
+	}) {
+		checkDuplicateLogged(t, logs.String(), workID)
+	}
+}
+
+// checkDuplicateLogged checks that the log has one line for the skipped
+// second delivery of the work.
+func checkDuplicateLogged(t *testing.T, logs, workID string) {
+	t.Helper()
+	n := 0
+	for line := range strings.Lines(logs) {
+		if strings.Contains(line, "second delivery skipped") &&
+			strings.Contains(line, "work_id="+workID) {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d log lines for the skipped second delivery of %s, want 1; logs:\n%s", n,
+			workID, logs)
 	}
 }
