@@ -28,6 +28,8 @@
 // not escaped. Decoding checks the JSON type of each modelled property and
 // the form of timestamps, and reports a *DecodeError naming the property and
 // value; it does not check STIX rules, which is the job of stix/validate.
+// Like encoding/json, every reader of JSON text rejects arrays and objects
+// nested more than 10,000 levels deep.
 //
 // # Streaming
 //

@@ -111,6 +111,9 @@ func FuzzBundleWriterRaw(f *testing.F) {
 	} {
 		f.Add([]byte(seed))
 	}
+	// At and past the nesting limit, which WriteRaw shares with encoding/json.
+	f.Add(nested(9_999))
+	f.Add(nested(10_000))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		trimmed := bytes.TrimSpace(data)
 		valid := json.Valid(data) && utf8.Valid(data) && len(trimmed) > 0 && trimmed[0] == '{'

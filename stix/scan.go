@@ -17,7 +17,15 @@ type scanner struct {
 	// alias lets decoded strings share memory with data instead of being
 	// copied. It is set only when data is never modified afterwards.
 	alias bool
+	// depth is the number of arrays and objects open at the current
+	// position.
+	depth int
 }
+
+// maxDepth bounds the nesting of arrays and objects, at the limit of
+// encoding/json, because the decoders recurse once per level and deeper
+// input would exhaust the goroutine stack, which kills the process.
+const maxDepth = 10000
 
 // SyntaxError is a JSON syntax error at a byte offset of the input.
 type SyntaxError struct {
@@ -94,12 +102,32 @@ func (s *scanner) rawString() ([]byte, error) {
 	return s.data[start:s.pos], err
 }
 
+// enter records the opening of an array or object and fails past maxDepth.
+// The caller decrements s.depth when the value ends.
+func (s *scanner) enter() error {
+	if s.depth++; s.depth > maxDepth {
+		return s.fail("arrays and objects nested deeper than " + strconv.Itoa(maxDepth) +
+			" levels")
+	}
+	return nil
+}
+
 // eachMember walks the object at the current position, reading each member
 // name with readName.
 func (s *scanner) eachMember(readName func() ([]byte, error), fn func([]byte) error) error {
 	if err := s.expect('{'); err != nil {
 		return err
 	}
+	err := s.enter()
+	if err == nil {
+		err = s.memberList(readName, fn)
+	}
+	s.depth--
+	return err
+}
+
+// memberList is eachMember after the opening brace.
+func (s *scanner) memberList(readName func() ([]byte, error), fn func([]byte) error) error {
 	if s.peek() == '}' {
 		s.pos++
 		return nil
@@ -133,6 +161,16 @@ func (s *scanner) arrayItems(fn func() error) error {
 	if err := s.expect('['); err != nil {
 		return err
 	}
+	err := s.enter()
+	if err == nil {
+		err = s.itemList(fn)
+	}
+	s.depth--
+	return err
+}
+
+// itemList is arrayItems after the opening bracket.
+func (s *scanner) itemList(fn func() error) error {
 	if s.peek() == ']' {
 		s.pos++
 		return nil
