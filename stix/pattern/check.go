@@ -21,10 +21,20 @@ var hashRules = map[string]hashRule{
 // check runs the checks beyond the grammar and returns one error per problem.
 func check(p *Pattern) []error {
 	var errs []error
+	// Inspect visits a chain of qualifiers from the outside in, so the
+	// base observation found at the top of a chain serves every node below
+	// it. Looking it up at each node would take time quadratic in the
+	// length of the chain.
+	var next *QualifiedObservation
+	simple := false
 	Inspect(p.Expr, func(n Node) bool {
 		switch n := n.(type) {
 		case *QualifiedObservation:
-			if err := duplicateQualifier(n); err != nil {
+			if n != next {
+				_, simple = baseObservation(n).(*ObservationComparison)
+			}
+			next, _ = n.Expr.(*QualifiedObservation)
+			if err := duplicateQualifier(n, simple); err != nil {
 				errs = append(errs, err)
 			}
 		case *Comparison:
@@ -38,7 +48,9 @@ func check(p *Pattern) []error {
 // duplicateQualifier reports a qualifier kind used twice on one bracketed
 // observation expression. Like the reference validator, it lets a
 // parenthesised group carry a qualifier that its members already have.
-func duplicateQualifier(q *QualifiedObservation) error {
+// simple reports whether the chain of qualifiers ends at a bracketed
+// observation expression rather than a group.
+func duplicateQualifier(q *QualifiedObservation, simple bool) error {
 	inner, ok := q.Expr.(*QualifiedObservation)
 	if !ok {
 		return nil
@@ -46,7 +58,7 @@ func duplicateQualifier(q *QualifiedObservation) error {
 	seen := map[QualifierKind]bool{q.Qualifier.Kind: true}
 	for {
 		if seen[inner.Qualifier.Kind] {
-			if _, simple := baseObservation(inner).(*ObservationComparison); simple {
+			if simple {
 				return &Error{Offset: q.Qualifier.Start, Msg: "duplicate " +
 					q.Qualifier.Kind.String() + " qualifier on one observation expression"}
 			}
