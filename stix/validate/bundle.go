@@ -135,7 +135,7 @@ func (bs *bundleStream) whole(r io.Reader) error {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return bs.emit([]Finding{syntaxFinding(-1, errEmpty)})
 	}
-	val, err := jsonvalue.Decode(data)
+	val, err := decodeJSON(data)
 	if err != nil {
 		return bs.emit([]Finding{syntaxFinding(-1, err)})
 	}

@@ -159,3 +159,25 @@ func ExampleValidator_ValidateBundle() {
 	// warning domain-name--113db8ee-2063-57ed-be41-0d27ef56cf99 /id [deterministic-id]: id is not the UUIDv5 of the ID-contributing properties (value): expected domain-name--3500c14b-9bde-5393-b4e5-b260aea7e058
 	// valid: true
 }
+
+// Bytes that are not UTF-8 are malformed JSON, as for stix.Decode, whether
+// the input is a bundle read object by object or a single object. The
+// JSON decoder alone would replace them with U+FFFD and report nothing.
+func TestNonUTF8IsFinding(t *testing.T) {
+	object := strings.Replace(identity, `"type":"identity"`,
+		"\"type\":\"identity\",\"description\":\"caf\xe9\"", 1)
+	for name, in := range map[string]string{"bundle": bundleOf(object), "object": object} {
+		fs, err := validate.Bundle(context.Background(), strings.NewReader(in))
+		if err != nil {
+			t.Errorf("%s: err = %v, want a finding", name, err)
+			continue
+		}
+		if len(fs) != 1 || fs[0].Rule != validate.RuleJSON ||
+			!strings.Contains(fs[0].Message, "not encoded in UTF-8") {
+			t.Errorf("%s: findings %v, want one json error on the encoding", name, fs)
+		}
+	}
+	if _, err := stix.Decode([]byte(object)); err == nil {
+		t.Error("stix.Decode accepts the object: the two disagree")
+	}
+}

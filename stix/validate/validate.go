@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/opencti-go/sdk/stix/validate/internal/jsonvalue"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -165,7 +166,7 @@ func Object(raw []byte) []Finding { return Default().ValidateObject(raw) }
 // decodeObject decodes exactly one JSON object, keeping numbers exact as
 // json.Number.
 func decodeObject(raw []byte) (map[string]any, error) {
-	v, err := jsonvalue.Decode(raw)
+	v, err := decodeJSON(raw)
 	if err != nil {
 		return nil, fmt.Errorf("invalid JSON: %w", err)
 	}
@@ -174,6 +175,25 @@ func decodeObject(raw []byte) (map[string]any, error) {
 		return nil, fmt.Errorf("a STIX object is a JSON object, not %s", jsonKind(v))
 	}
 	return obj, nil
+}
+
+// decodeJSON decodes data with jsonvalue after checking that it is UTF-8.
+// jsonvalue, like encoding/json, turns invalid bytes into U+FFFD, which
+// would hide them, but JSON text exchanged between systems must be UTF-8
+// (RFC 8259, section 8.1) and stix.Decode rejects it otherwise.
+func decodeJSON(data []byte) (any, error) {
+	if !utf8.Valid(data) {
+		offset := 0
+		for offset < len(data) {
+			r, size := utf8.DecodeRune(data[offset:])
+			if r == utf8.RuneError && size == 1 {
+				break
+			}
+			offset += size
+		}
+		return nil, &jsonvalue.SyntaxError{Offset: offset, Msg: "text not encoded in UTF-8"}
+	}
+	return jsonvalue.Decode(data)
 }
 
 func jsonKind(v any) string {
