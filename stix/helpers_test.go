@@ -443,3 +443,21 @@ func TestStringsRejectRawControlAndInvalidUTF8(t *testing.T) {
 		}
 	}
 }
+
+// An object whose type property appears twice with different values is an
+// error: Decode would otherwise return a *Malware whose type is indicator.
+func TestDecodeRejectsTwoTypes(t *testing.T) {
+	data := []byte(`{"type":"malware","id":"malware--5c1f3b0e-9d2a-4c8b-a1e6-0f7d8c9b2a31",` +
+		`"name":"x","type":"indicator"}`)
+	o, err := stix.Decode(data)
+	if err == nil {
+		t.Fatalf("decoded %T with type %q, want an error", o, o.ObjectType())
+	}
+	if !strings.Contains(err.Error(), `"malware" and as "indicator"`) {
+		t.Errorf("err = %v, want it to name both types", err)
+	}
+	same := []byte(`{"type":"malware","name":"x","type":"malware"}`)
+	if _, err := stix.Decode(same); err != nil {
+		t.Errorf("the same type twice: %v", err)
+	}
+}

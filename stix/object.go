@@ -3,6 +3,7 @@ package stix
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"unsafe"
 )
@@ -55,7 +56,14 @@ func decodeObject(data []byte, alias bool) (Object, error) {
 		return nil, &DecodeError{Err: err}
 	}
 	o := New(objectType)
-	if err := decodeInto(data, o, alias); err != nil {
+	err = decodeInto(data, o, alias)
+	if err == nil && o.ObjectType() != objectType {
+		// The Go type follows the first type property and the field the
+		// last one, so the object would claim to be what it is not.
+		err = fmt.Errorf("property type appears twice, as %q and as %q: keep one",
+			objectType, o.ObjectType())
+	}
+	if err != nil {
 		id, _ := peekString(data, "id")
 		return nil, &DecodeError{Type: objectType, ID: id, Err: err}
 	}
