@@ -105,6 +105,25 @@ func TestGraphQLErrorBothForms(t *testing.T) {
 	}
 }
 
+// GraphQL forbids a response with null data and no errors. Taken as
+// success, it reads as an empty list or a missing element, so an export
+// would upload an empty bundle.
+func TestNullDataWithoutErrorsIsError(t *testing.T) {
+	for _, body := range []string{`{"data":null}`, `{"data":null,"errors":[]}`,
+		`{"errors":null,"data":null}`} {
+		f := newFakePlatform(t, func(received) reply { return reply{Status: 200, Body: body} })
+		c := f.client(t)
+		_, err := c.StixCoreObjects().List(context.Background(), ListOptions{})
+		if _, ok := errors.AsType[*HTTPError](err); !ok {
+			t.Errorf("%s: list error = %v, want an *HTTPError", body, err)
+		}
+		_, err = c.StixCoreObjects().Get(context.Background(), "x")
+		if _, ok := errors.AsType[*HTTPError](err); !ok || errors.Is(err, ErrNotFound) {
+			t.Errorf("%s: get error = %v, want an *HTTPError, not ErrNotFound", body, err)
+		}
+	}
+}
+
 func TestHTMLErrorPageRetriedThenReported(t *testing.T) {
 	f := newFakePlatform(t, func(received) reply {
 		return reply{Status: 502, Header: map[string]string{"Content-Type": "text/html"},

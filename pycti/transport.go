@@ -145,7 +145,7 @@ type dataMember struct {
 
 func (d *dataMember) UnmarshalJSON(b []byte) error {
 	d.raw = b
-	if d.target != nil && !bytes.Equal(b, []byte("null")) {
+	if d.target != nil && !isNull(b) {
 		d.err = json.Unmarshal(b, d.target)
 	}
 	return nil
@@ -153,14 +153,17 @@ func (d *dataMember) UnmarshalJSON(b []byte) error {
 
 // decodeResponse turns an HTTP response into resp.Data or an error. A body
 // that is not a GraphQL response (an HTML error page, say) becomes an
-// *HTTPError whatever its status. Nothing returned refers to raw.
+// *HTTPError whatever its status. So does a response whose data is absent
+// or null with no errors, which GraphQL does not allow: read as success, it
+// would pass for an empty list or a missing element. Nothing returned
+// refers to raw.
 func decodeResponse(op string, httpResp *http.Response, raw []byte, resp *graphql.Response) error {
 	var env envelope
 	if resp != nil {
 		env.Data.target = resp.Data
 	}
 	if !looksLikeJSON(httpResp.Header, raw) || json.Unmarshal(raw, &env) != nil ||
-		(len(env.Errors) == 0 && len(env.Data.raw) == 0) {
+		(len(env.Errors) == 0 && (len(env.Data.raw) == 0 || isNull(env.Data.raw))) {
 		return newHTTPError(op, httpResp.StatusCode, raw)
 	}
 	if len(env.Errors) > 0 {
@@ -179,6 +182,8 @@ func decodeResponse(op string, httpResp *http.Response, raw []byte, resp *graphq
 	}
 	return nil
 }
+
+func isNull(raw []byte) bool { return bytes.Equal(raw, []byte("null")) }
 
 func looksLikeJSON(h http.Header, raw []byte) bool {
 	if mt, _, err := mime.ParseMediaType(h.Get("Content-Type")); err == nil &&
