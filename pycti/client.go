@@ -1,6 +1,7 @@
 package pycti
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -50,6 +51,19 @@ func (secret) GoString() string             { return "[REDACTED]" }
 func (secret) LogValue() slog.Value         { return slog.StringValue("[REDACTED]") }
 func (s secret) bearer() string             { return "Bearer " + string(s) }
 func (secret) MarshalText() ([]byte, error) { return []byte("[REDACTED]"), nil }
+
+// redactIn returns a copy of body with every occurrence of the token
+// replaced by [REDACTED], and whether there was one; without one it returns
+// body itself. Errors quote response bodies, and a proxy or debugging
+// endpoint that echoes the request's Authorization header would otherwise
+// put the token in errors and logs.
+func (s secret) redactIn(body []byte) ([]byte, bool) {
+	token := []byte(s)
+	if len(token) == 0 || !bytes.Contains(body, token) {
+		return body, false
+	}
+	return bytes.ReplaceAll(body, token, []byte("[REDACTED]")), true
+}
 
 // NewClient returns a client for the platform at baseURL (for example
 // "https://opencti.example.org"), authenticated with an API token. It

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -181,6 +182,43 @@ func TestTokenNeverLoggedOrReported(t *testing.T) {
 	}
 	if strings.Contains(logs.String(), testToken) || strings.Contains(slogValue(c), testToken) {
 		t.Error("the token appears in the logs")
+	}
+}
+
+// A proxy or debugging endpoint may echo the request's Authorization header
+// in its body. Errors quote bodies, so the token is masked there, in both
+// HTTP and GraphQL errors and in file downloads.
+func TestTokenEchoedByServerIsRedacted(t *testing.T) {
+	for name, r := range map[string]reply{
+		"http": {Status: 401, Header: map[string]string{"Content-Type": "text/plain"},
+			Body: strings.Repeat("x", 450) + " Authorization: Bearer " + testToken},
+		"graphql": {Status: 200, Body: `{"data":null,"errors":[{"message":"bad token ` +
+			testToken + `","extensions":{"code":"AUTH_FAILURE","data":{"t":"` + testToken + `"}}}]}`},
+	} {
+		var logs bytes.Buffer
+		logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		f := newFakePlatform(t, func(received) reply { return r })
+		c := f.client(t, WithLogger(logger))
+		_, err := c.Version(context.Background())
+		if err == nil || strings.Contains(fmt.Sprintf("%+v %#v", err, err), testToken[:12]) {
+			t.Fatalf("%s: error %v is missing or shows the token", name, err)
+		}
+		if !strings.Contains(err.Error(), "[REDACTED]") {
+			t.Errorf("%s: error %v does not show where the token was", name, err)
+		}
+		if !errors.Is(err, ErrUnauthorized) {
+			t.Errorf("%s: error %v no longer matches ErrUnauthorized", name, err)
+		}
+		if strings.Contains(logs.String(), testToken) {
+			t.Errorf("%s: the token appears in the logs", name)
+		}
+	}
+	f := newFakePlatform(t, func(received) reply {
+		return reply{Status: 500, Body: `{"error":"token ` + testToken + ` rejected"}`}
+	})
+	_, err := f.client(t).Download(context.Background(), "x")
+	if err == nil || strings.Contains(err.Error(), testToken) {
+		t.Errorf("download error %v is missing or shows the token", err)
 	}
 }
 

@@ -158,6 +158,7 @@ func (c *Client) downloadOnce(ctx context.Context, op, target string) (io.ReadCl
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	raw, _ = c.core.token.redactIn(raw)
 	var platformErr struct {
 		Error string `json:"error"`
 	}

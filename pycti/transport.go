@@ -96,7 +96,15 @@ func (c *Client) attempt(ctx context.Context, op string, body []byte, uploads []
 	if err != nil {
 		return 0, fmt.Errorf("opencti: %s: read response: %w: %w", op, errTransport, err)
 	}
-	return parseRetryAfter(httpResp.Header), decodeResponse(op, httpResp, buf.Bytes(), resp)
+	err = decodeResponse(op, httpResp, buf.Bytes(), resp)
+	if err != nil {
+		// Errors quote the body, so one that holds the token is decoded
+		// again from a redacted copy. Success bodies are left as they are.
+		if clean, found := c.core.token.redactIn(buf.Bytes()); found {
+			err = decodeResponse(op, httpResp, clean, resp)
+		}
+	}
+	return parseRetryAfter(httpResp.Header), err
 }
 
 // bodyPool recycles response buffers, so that iterating over pages does
