@@ -125,6 +125,22 @@ func TestNullDataWithoutErrorsIsError(t *testing.T) {
 	}
 }
 
+// An error entry without a message still reads as an error, with its
+// code when it has one.
+func TestGraphQLErrorWithoutMessage(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"data":null,"errors":[{}]}`: "opencti: About: error without a message",
+		`{"data":null,"errors":[{"extensions":{"code":"INTERNAL"}}]}`: "opencti: About: " +
+			"INTERNAL: error without a message",
+	} {
+		f := newFakePlatform(t, func(received) reply { return reply{Status: 200, Body: body} })
+		_, err := f.client(t).Version(context.Background())
+		if _, ok := errors.AsType[*GraphQLError](err); !ok || !strings.HasSuffix(err.Error(), want) {
+			t.Errorf("%s: error = %v, want a *GraphQLError ending %q", body, err, want)
+		}
+	}
+}
+
 func TestHTMLErrorPageRetriedThenReported(t *testing.T) {
 	f := newFakePlatform(t, func(received) reply {
 		return reply{Status: 502, Header: map[string]string{"Content-Type": "text/html"},

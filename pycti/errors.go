@@ -103,7 +103,11 @@ func (e *GraphQLError) Error() string {
 		if entry.Code != "" {
 			fmt.Fprintf(&sb, " %s:", entry.Code)
 		}
-		sb.WriteString(" " + entry.Message)
+		if entry.Message == "" {
+			sb.WriteString(" error without a message")
+		} else {
+			sb.WriteString(" " + entry.Message)
+		}
 		if len(entry.Path) > 0 {
 			fmt.Fprintf(&sb, " (at %s)", formatPath(entry.Path))
 		}
