@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -22,12 +23,11 @@ func (a *app) runOnce(ctx context.Context, path string, stdin io.Reader) int {
 		a.log.Error("read export message failed", slog.String("error", err.Error()))
 		return exitUsage
 	}
+	platform := connector.NewPlatform(a.client)
 	msg, err := connector.DecodeMessage(body, connector.TypeInternalExportFile)
 	if err != nil {
-		a.log.Error("invalid export message", slog.String("error", err.Error()))
-		return exitUsage
+		return a.rejectInvalid(ctx, platform, err)
 	}
-	platform := connector.NewPlatform(a.client)
 	workID := msg.Internal.WorkID
 	if workID != "" {
 		if err := platform.WorkToReceived(ctx, workID, receivedText); err != nil {
@@ -54,6 +54,27 @@ func (a *app) runOnce(ctx context.Context, path string, stdin io.Reader) int {
 	a.log.Info("export message processed", slog.String("work_id", workID),
 		slog.String("result", text))
 	return exitOK
+}
+
+// rejectInvalid marks the work of an invalid message in error, as the
+// connector does, when the message names its work: otherwise the work would
+// wait forever.
+func (a *app) rejectInvalid(ctx context.Context, platform connector.Platform, err error) int {
+	var invalid *connector.MessageError
+	workID := ""
+	if errors.As(err, &invalid) {
+		workID = invalid.WorkID
+	}
+	a.log.Error("invalid export message", slog.String("work_id", workID),
+		slog.String("error", err.Error()))
+	if workID == "" {
+		return exitUsage
+	}
+	if rerr := platform.WorkToProcessed(ctx, workID, err.Error(), true); rerr != nil {
+		a.log.Error("work report failed", slog.String("work_id", workID),
+			slog.String("error", rerr.Error()))
+	}
+	return exitUsage
 }
 
 func readMessage(path string, stdin io.Reader) ([]byte, error) {

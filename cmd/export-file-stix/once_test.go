@@ -153,3 +153,41 @@ func TestOnceInvalidBundleMarksWorkInError(t *testing.T) {
 		t.Errorf("work errors = %v, want the first finding on the malware", w.Errors)
 	}
 }
+
+// An invalid message whose work id is readable marks that work in error,
+// as the connector does, so that the work does not wait forever: a body
+// cut short, and an event with a field of the wrong type.
+func TestOnceInvalidMessageMarksWorkInError(t *testing.T) {
+	srv, client, env := oncePlatform(t)
+	for name, body := range map[string]string{
+		"truncated":  `{"internal":{"work_id":"WORK"},"event":{"export_scope":"sin`,
+		"wrong type": `{"internal":{"work_id":"WORK"},"event":{"export_scope":5}}`,
+	} {
+		workID, err := client.AddWork(context.Background(), testConnectorID, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stderr bytes.Buffer
+		body = strings.Replace(body, "WORK", workID, 1)
+
+		code := run(context.Background(), []string{"--once", "-", "--config", ""}, envOf(env),
+			strings.NewReader(body), &bytes.Buffer{}, &stderr)
+
+		if code != exitUsage {
+			t.Errorf("%s: exit code %d, want %d", name, code, exitUsage)
+		}
+		w, _ := srv.Work(workID)
+		if w.ProcessedCalls != 1 || len(w.Errors) != 1 {
+			t.Errorf("%s: work has %d reports and errors %v, want one report in error",
+				name, w.ProcessedCalls, w.Errors)
+			continue
+		}
+		if !strings.Contains(w.Errors[0].Message, "invalid message") {
+			t.Errorf("%s: work error %q does not say the message is invalid", name,
+				w.Errors[0].Message)
+		}
+		if !strings.Contains(stderr.String(), workID) {
+			t.Errorf("%s: the log does not name the work:\n%s", name, stderr.String())
+		}
+	}
+}
