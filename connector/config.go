@@ -3,9 +3,11 @@ package connector
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 
 	"github.com/google/uuid"
@@ -24,7 +26,7 @@ type Config struct {
 	// SSLVerify turns on TLS verification of platform calls.
 	// OPENCTI_SSL_VERIFY (opencti.ssl_verify), default false. A value that
 	// is not a boolean is a CA bundle path: SSLVerify is then true and
-	// SSLCAFile holds the path.
+	// SSLCAFile holds the path, which ConfigFromSource checks is readable.
 	SSLVerify bool
 	SSLCAFile string
 	// JSONLogging selects JSON log lines. OPENCTI_JSON_LOGGING
@@ -213,6 +215,7 @@ func (r *reader) readOpenCTI(cfg *Config) {
 		cfg.SSLVerify = b
 	} else {
 		cfg.SSLVerify, cfg.SSLCAFile = true, verify
+		r.fail(checkCAFile(verify))
 	}
 	cfg.JSONLogging = r.boolean("OPENCTI_JSON_LOGGING", "opencti.json_logging", true)
 	headers, err := parseHeaders(s.String("OPENCTI_CUSTOM_HEADERS", "opencti.custom_headers", ""))
@@ -378,6 +381,28 @@ func validateID(id string) error {
 			"3a9e5c41-7d2b-4f60-9b8e-21c0f4d7a655", id))
 	}
 	return nil
+}
+
+// checkCAFile checks that the OPENCTI_SSL_VERIFY value that is not a
+// boolean names a file that can be read. Otherwise a misspelt boolean such
+// as "ture" would surface later as a file error that names no key.
+func checkCAFile(path string) error {
+	if _, err := os.ReadFile(path); err != nil {
+		return &ConfigError{Env: "OPENCTI_SSL_VERIFY", YAML: "opencti.ssl_verify",
+			Reason: fmt.Sprintf("%q is not a boolean, so it is read as the path of a CA bundle, "+
+				"but %v: set true or false, or the path of a PEM CA bundle", path, unwrapPath(err))}
+	}
+	return nil
+}
+
+// unwrapPath returns the reason of a file error without the path, which
+// the message names already.
+func unwrapPath(err error) error {
+	var perr *fs.PathError
+	if errors.As(err, &perr) {
+		return perr.Err
+	}
+	return err
 }
 
 func validType(t ConnectorType) bool {

@@ -134,6 +134,9 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		{"CONNECTOR_LISTEN_PROTOCOL", "API", `"API" is not supported`},
 		{"CONNECTOR_QUEUE_PROTOCOL", "kafka", `invalid value "kafka"`},
 		{"OPENCTI_CUSTOM_HEADERS", "NoColon", `invalid header "NoColon"`},
+		{"OPENCTI_SSL_VERIFY", "ture", `config OPENCTI_SSL_VERIFY (opencti.ssl_verify): "ture" ` +
+			"is not a boolean, so it is read as the path of a CA bundle, but no such file"},
+		{"OPENCTI_SSL_VERIFY", os.TempDir(), "is a directory: set true or false, or the path"},
 	} {
 		env := baseEnv()
 		env[tc.set] = tc.value
@@ -154,7 +157,11 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 func TestConfigReadsMQOverridesAndHeaders(t *testing.T) {
 	env := baseEnv()
 	env["MQ_HOST"], env["MQ_PORT"], env["MQ_USE_SSL"] = "broker.internal", "5671", "true"
-	env["MQ_PASS"], env["OPENCTI_SSL_VERIFY"] = "mq-secret", "/etc/ssl/ca.pem"
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(caFile, []byte("not checked here"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env["MQ_PASS"], env["OPENCTI_SSL_VERIFY"] = "mq-secret", caFile
 	env["OPENCTI_CUSTOM_HEADERS"] = "X-Tenant:blue;X-Trace: on"
 	env["QUEUE_PROTOCOL"] = "api"
 	cfg, err := loadConfig(t, "", env)
@@ -167,7 +174,7 @@ func TestConfigReadsMQOverridesAndHeaders(t *testing.T) {
 	if cfg.MQ.Pass.Reveal() != "mq-secret" {
 		t.Error("MQ password not kept")
 	}
-	if !cfg.SSLVerify || cfg.SSLCAFile != "/etc/ssl/ca.pem" {
+	if !cfg.SSLVerify || cfg.SSLCAFile != caFile {
 		t.Errorf("ssl verify %t with CA %q, want a CA bundle path", cfg.SSLVerify, cfg.SSLCAFile)
 	}
 	if cfg.CustomHeaders.Get("X-Tenant") != "blue" || cfg.CustomHeaders.Get("X-Trace") != "on" {
