@@ -131,6 +131,10 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		{"CONNECTOR_EXPOSE_METRICS", "on", `config CONNECTOR_EXPOSE_METRICS (connector.expose_metrics): invalid boolean "on"`},
 		{"CONNECTOR_METRICS_PORT", "http", `config CONNECTOR_METRICS_PORT (connector.metrics_port): invalid integer "http"`},
 		{"CONNECTOR_METRICS_PORT", "70000", "invalid port 70000"},
+		{"CONNECTOR_METRICS_PORT", "99999999999999999999", `invalid integer ` +
+			`"99999999999999999999": use a whole number`},
+		{"CONNECTOR_QUEUE_THRESHOLD", "lots", `config CONNECTOR_QUEUE_THRESHOLD ` +
+			`(connector.queue_threshold): invalid number "lots": use a decimal number`},
 		{"CONNECTOR_LISTEN_PROTOCOL", "API", `"API" is not supported`},
 		{"CONNECTOR_QUEUE_PROTOCOL", "kafka", `invalid value "kafka"`},
 		{"OPENCTI_CUSTOM_HEADERS", "NoColon", `invalid header "NoColon"`},
@@ -150,6 +154,24 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		var cerr *connector.ConfigError
 		if !errors.As(err, &cerr) {
 			t.Errorf("%s=%q: error is not a ConfigError", tc.set, tc.value)
+		}
+	}
+}
+
+// A list or mapping in config.yml where a single value belongs is named as
+// such, not printed as a Go value.
+func TestConfigRejectsListsAndMappings(t *testing.T) {
+	for _, tc := range []struct{ doc, want string }{
+		{"connector:\n  metrics_port: {port: 9095}\n", "config CONNECTOR_METRICS_PORT " +
+			"(connector.metrics_port): invalid value: a mapping is given where a whole number belongs"},
+		{"connector:\n  auto: [true]\n", "config CONNECTOR_AUTO (connector.auto): " +
+			"invalid value: a list is given where true or false belongs"},
+		{"connector:\n  queue_threshold: [1, 2]\n", "config CONNECTOR_QUEUE_THRESHOLD " +
+			"(connector.queue_threshold): invalid value: a list is given where a number belongs"},
+	} {
+		_, err := loadConfig(t, tc.doc, baseEnv())
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: error %v, want it to contain %q", tc.doc, err, tc.want)
 		}
 	}
 }

@@ -132,6 +132,9 @@ func (s *Source) Bool(env, path string, def bool) (bool, error) {
 	if b, isBool := v.(bool); isBool {
 		return b, nil
 	}
+	if err := notScalar(env, path, v, "true or false"); err != nil {
+		return def, err
+	}
 	text := fmt.Sprint(v)
 	switch text {
 	case "yes", "true", "True":
@@ -158,11 +161,14 @@ func (s *Source) Int(env, path string, def int) (int, error) {
 	if n, isInt := v.(int); isInt {
 		return n, nil
 	}
+	if err := notScalar(env, path, v, "a whole number"); err != nil {
+		return def, err
+	}
 	text := strings.TrimSpace(fmt.Sprint(v))
 	n, err := strconv.Atoi(text)
 	if err != nil {
 		return def, &ConfigError{Env: env, YAML: path,
-			Reason: fmt.Sprintf("invalid integer %q", text)}
+			Reason: fmt.Sprintf("invalid integer %q: use a whole number", text)}
 	}
 	return n, nil
 }
@@ -173,13 +179,33 @@ func (s *Source) Float(env, path string, def float64) (float64, error) {
 	if !ok {
 		return def, nil
 	}
+	if err := notScalar(env, path, v, "a number"); err != nil {
+		return def, err
+	}
 	text := strings.TrimSpace(fmt.Sprint(v))
 	f, err := strconv.ParseFloat(text, 64)
 	if err != nil {
 		return def, &ConfigError{Env: env, YAML: path,
-			Reason: fmt.Sprintf("invalid number %q", text)}
+			Reason: fmt.Sprintf("invalid number %q: use a decimal number", text)}
 	}
 	return f, nil
+}
+
+// notScalar rejects a YAML list or mapping given where a single value of
+// the kind want belongs. Printed as Go values, they would read as
+// "map[a:1]" in the error.
+func notScalar(env, path string, v any, want string) error {
+	kind := ""
+	switch v.(type) {
+	case map[string]any:
+		kind = "a mapping"
+	case []any:
+		kind = "a list"
+	default:
+		return nil
+	}
+	return &ConfigError{Env: env, YAML: path,
+		Reason: fmt.Sprintf("invalid value: %s is given where %s belongs", kind, want)}
 }
 
 // OptionalBool returns the value of a key as a boolean, or nil when unset.
