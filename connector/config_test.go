@@ -134,7 +134,9 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		{"CONNECTOR_METRICS_PORT", "99999999999999999999", `invalid integer ` +
 			`"99999999999999999999": use a whole number`},
 		{"CONNECTOR_QUEUE_THRESHOLD", "lots", `config CONNECTOR_QUEUE_THRESHOLD ` +
-			`(connector.queue_threshold): invalid number "lots": use a decimal number`},
+			`(connector.queue_threshold): invalid number "lots": use a finite decimal number`},
+		{"CONNECTOR_QUEUE_THRESHOLD", "NaN", `invalid number "NaN": use a finite decimal number`},
+		{"CONNECTOR_QUEUE_THRESHOLD", "+Inf", `invalid number "+Inf"`},
 		{"CONNECTOR_LISTEN_PROTOCOL", "API", `"API" is not supported`},
 		{"CONNECTOR_QUEUE_PROTOCOL", "kafka", `invalid value "kafka"`},
 		{"OPENCTI_CUSTOM_HEADERS", "NoColon", `invalid header "NoColon"`},

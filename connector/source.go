@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -184,9 +185,9 @@ func (s *Source) Float(env, path string, def float64) (float64, error) {
 	}
 	text := strings.TrimSpace(fmt.Sprint(v))
 	f, err := strconv.ParseFloat(text, 64)
-	if err != nil {
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 		return def, &ConfigError{Env: env, YAML: path,
-			Reason: fmt.Sprintf("invalid number %q: use a decimal number", text)}
+			Reason: fmt.Sprintf("invalid number %q: use a finite decimal number", text)}
 	}
 	return f, nil
 }
