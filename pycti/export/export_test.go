@@ -175,6 +175,14 @@ func TestRequestValidate(t *testing.T) {
 			Mode: export.ModeFull, FileName: "f"}, "missing entity_type"},
 		{"bad scope", export.Request{Scope: "list", Mode: export.ModeFull, FileName: "f"},
 			`export_scope "list"`},
+		{"flat filters", export.Request{Scope: export.ScopeQuery, Mode: export.ModeSimple,
+			EntityType: "Malware", FileName: "f", ListParams: &export.ListParams{
+				Filters: mustFilter(t, `{"entity_type":[{"id":"Malware"}]}`)}},
+			"list_params.filters: filter group without mode: filters in the flat format"},
+		{"nested bad mode", export.Request{Scope: export.ScopeSingle, Mode: export.ModeSimple,
+			EntityID: "x", FileName: "f", AccessFilter: mustFilter(t, `{"mode":"and",`+
+				`"filters":[],"filterGroups":[{"mode":"AND","filters":[],"filterGroups":[]}]}`)},
+			`access_filter: filter group mode "AND": use and or or`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.req.Validate()
@@ -186,6 +194,15 @@ func TestRequestValidate(t *testing.T) {
 			}
 		})
 	}
+}
+
+func mustFilter(t *testing.T, text string) *pycti.FilterGroup {
+	t.Helper()
+	g, err := pycti.ParseFilterGroup([]byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
 }
 
 // The bundle is indented by four spaces per level, as the Python

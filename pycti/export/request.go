@@ -95,9 +95,10 @@ type ListParams struct {
 // anything is read.
 var ErrInvalidRequest = errors.New("invalid export request")
 
-// Validate checks that the request names what its scope needs. It returns
-// an error matching ErrInvalidRequest that names the missing or invalid
-// value.
+// Validate checks that the request names what its scope needs and that
+// every filter group has the mode and or or, as the platform requires. It
+// returns an error matching ErrInvalidRequest that names the missing or
+// invalid value.
 func (r *Request) Validate() error {
 	invalid := func(format string, args ...any) error {
 		return fmt.Errorf("%w: %s", ErrInvalidRequest, fmt.Sprintf(format, args...))
@@ -125,6 +126,41 @@ func (r *Request) Validate() error {
 		}
 	default:
 		return invalid("export_scope %q: use single, selection or query", r.Scope)
+	}
+	var listFilters *pycti.FilterGroup
+	if r.ListParams != nil {
+		listFilters = r.ListParams.Filters
+	}
+	names := []string{"access_filter", "main_filter", "list_params.filters"}
+	for i, g := range []*pycti.FilterGroup{r.AccessFilter, r.MainFilter, listFilters} {
+		if err := checkModes(g); err != nil {
+			return invalid("%s: %v", names[i], err)
+		}
+	}
+	return nil
+}
+
+// checkModes checks the mode of g and of its nested groups, which the
+// platform requires. A group without one is most likely a filter in the
+// flat format of platforms before 5.12, such as {"entity_type": [...]},
+// which the platform would reject only after part of the export ran.
+func checkModes(g *pycti.FilterGroup) error {
+	if g == nil {
+		return nil
+	}
+	switch g.Mode {
+	case pycti.ModeAnd, pycti.ModeOr:
+	case "":
+		return errors.New("filter group without mode: filters in the flat format of " +
+			"platforms before 5.12 are not supported; send a FilterGroup " +
+			`{"mode": "and", "filters": [...], "filterGroups": [...]}`)
+	default:
+		return fmt.Errorf("filter group mode %q: use and or or", g.Mode)
+	}
+	for _, sub := range g.FilterGroups {
+		if err := checkModes(sub); err != nil {
+			return err
+		}
 	}
 	return nil
 }
