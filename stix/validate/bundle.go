@@ -20,7 +20,8 @@ import (
 // Bundles and arrays are read with stix.BundleReader, one object at a time,
 // so memory stays bounded by the largest object plus the bundle state a
 // Session keeps. A single object, and a bundle whose envelope is malformed
-// before its objects array starts, are read whole.
+// before its objects array starts, are read whole. Input whose first byte
+// cannot start a JSON value is rejected without reading the rest.
 //
 // Malformed JSON is content, not a failure to read. It gives a finding of
 // rule json whose Err carries the byte offset: a *stix.SyntaxError for the
@@ -102,6 +103,11 @@ func (bs *bundleStream) run(r io.Reader) error {
 			return err
 		}
 		if !started && !br.HasObjects() && !br.IsArray() {
+			if err := notJSON(rec.buf); err != nil {
+				// No JSON value starts here, so reading the rest, perhaps
+				// gigabytes or an endless device, cannot change the finding.
+				return bs.emit([]Finding{syntaxFinding(-1, err)})
+			}
 			return bs.whole(io.MultiReader(bytes.NewReader(rec.buf), r))
 		}
 		// NOTE: an object of another type whose objects array comes before
@@ -163,6 +169,19 @@ func (bs *bundleStream) whole(r io.Reader) error {
 		}
 	}
 	return bs.emit(bs.sess.Finish())
+}
+
+// notJSON returns the decoding error of head, the start of an input, when
+// its first byte after a byte order mark and white space cannot start a
+// JSON value. It returns nil when head may start one, or has no such byte.
+func notJSON(head []byte) error {
+	head = bytes.TrimPrefix(head, []byte("\xEF\xBB\xBF"))
+	trimmed := bytes.TrimLeft(head, " \t\r\n")
+	if len(trimmed) == 0 || bytes.IndexByte([]byte(`{["-0123456789tfn`), trimmed[0]) >= 0 {
+		return nil
+	}
+	_, err := decodeJSON(head)
+	return err
 }
 
 // syntaxFinding reports malformed JSON.

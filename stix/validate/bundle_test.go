@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -180,4 +181,49 @@ func TestNonUTF8IsFinding(t *testing.T) {
 	if _, err := stix.Decode([]byte(object)); err == nil {
 		t.Error("stix.Decode accepts the object: the two disagree")
 	}
+}
+
+// Input that cannot start a JSON value is reported from its first bytes,
+// and the rest is not read: a large binary file or an endless device given
+// by mistake is rejected at once, without being held in memory.
+func TestBundleNotJSONStopsReading(t *testing.T) {
+	for name, head := range map[string]string{"NUL bytes": "\x00", "text": "\xEF\xBB\xBF  x"} {
+		const size = 64 << 20
+		in := &countingReader{r: io.LimitReader(
+			io.MultiReader(strings.NewReader(head), repeatReader('x')), size)}
+		fs, err := validate.Bundle(context.Background(), in)
+		if err != nil {
+			t.Errorf("%s: err = %v, want a finding", name, err)
+			continue
+		}
+		if len(fs) != 1 || fs[0].Rule != validate.RuleJSON ||
+			!strings.Contains(fs[0].Message, "invalid character") {
+			t.Errorf("%s: findings %v, want one json error on the first character", name, fs)
+		}
+		if in.n > 1<<20 {
+			t.Errorf("%s: read %d bytes of %d, want only the first ones", name, in.n, size)
+		}
+	}
+}
+
+// repeatReader is an endless reader of one byte.
+type repeatReader byte
+
+func (r repeatReader) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(r)
+	}
+	return len(p), nil
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
 }
