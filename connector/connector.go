@@ -284,7 +284,12 @@ func (c *Connector) serveMetrics() (func(), error) {
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("listen for metrics on %s: %w", addr, err)
+		err = fmt.Errorf("listen for metrics on %s: %w", addr, err)
+		if c.opts.MetricsAddr == "" {
+			err = fmt.Errorf("%w: set CONNECTOR_METRICS_PORT (connector.metrics_port) to a "+
+				"free port, or turn CONNECTOR_EXPOSE_METRICS off", err)
+		}
+		return nil, err
 	}
 	srv := &http.Server{Handler: c.HTTPHandler(), ReadHeaderTimeout: 10 * time.Second}
 	go func() {

@@ -53,6 +53,31 @@ func freePort(t *testing.T) string {
 	return addr
 }
 
+// A metrics port in use stops Run before anything else, with an error that
+// names the key to change.
+func TestMetricsPortInUseNamesKey(t *testing.T) {
+	ln, err := net.Listen("tcp", ":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	cfg := testConfig("5b0f8a2e-3c1d-4e7f-9a6b-8c2d1e0f3a4b", connector.TypeInternalExportFile)
+	cfg.ExposeMetrics, cfg.MetricsPort = true, ln.Addr().(*net.TCPAddr).Port
+	conn, err := connector.New(cfg, fp.New(connector.Registration{}),
+		connector.Options{Logger: testLogger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+
+	err = conn.Run(ctx, newCounter())
+
+	if err == nil || !strings.Contains(err.Error(), "set CONNECTOR_METRICS_PORT") {
+		t.Errorf("Run error = %v, want it to name CONNECTOR_METRICS_PORT", err)
+	}
+}
+
 func get(t *testing.T, url string) (int, string) {
 	t.Helper()
 	resp, err := http.Get(url)
