@@ -7,7 +7,8 @@ import (
 	"io"
 )
 
-// maxLine bounds one SSE line. Objects of the platform fit well below it.
+// maxLine bounds one SSE line, and the data of one frame. Objects of the
+// platform fit well below it.
 const maxLine = 64 << 20
 
 // frame is one dispatched SSE message.
@@ -69,6 +70,9 @@ func (fr *frameReader) next() (frame, error) {
 		case "event":
 			f.name = string(value)
 		case "data":
+			if data.Len()+len(value) >= maxLine {
+				return frame{}, errors.New("stream event data longer than 64 MiB")
+			}
 			if hasData {
 				data.WriteByte('\n')
 			}
