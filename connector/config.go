@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
@@ -363,10 +364,34 @@ func validateURL(raw string) error {
 		return fail("missing: set the platform's base URL, for example http://localhost:8080")
 	}
 	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fail(fmt.Sprintf("invalid URL %q: use http://host:port or https://host", raw))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
+		return fail(fmt.Sprintf("invalid URL %q: use http://host:port or https://host",
+			redactUserinfo(raw)))
+	}
+	if u.User != nil {
+		return fail(fmt.Sprintf("URL %q carries credentials: remove them, the token "+
+			"authenticates", u.Redacted()))
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return fail(fmt.Sprintf("invalid port %s in URL %q: use 1 to 65535", p, u.Redacted()))
+		}
 	}
 	return nil
+}
+
+// redactUserinfo masks the text between "://" and "@" in a URL that
+// url.Parse rejected, because it may hold a password.
+func redactUserinfo(raw string) string {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return raw
+	}
+	at := strings.LastIndex(rest, "@")
+	if at < 0 || strings.ContainsAny(rest[:at], "/?#") {
+		return raw
+	}
+	return scheme + "://xxxxx@" + rest[at+1:]
 }
 
 func validateID(id string) error {

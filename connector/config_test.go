@@ -123,6 +123,11 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 	}{
 		{"OPENCTI_URL", "", "config OPENCTI_URL (opencti.url): missing"},
 		{"OPENCTI_URL", "localhost:8080", "config OPENCTI_URL (opencti.url): invalid URL"},
+		{"OPENCTI_URL", "http://:8080", `invalid URL "http://:8080"`},
+		{"OPENCTI_URL", "http://127.0.0.1:99999", `invalid port 99999 in URL`},
+		{"OPENCTI_URL", "https://admin:s3cret@opencti.example.org",
+			`URL "https://admin:xxxxx@opencti.example.org" carries credentials`},
+		{"OPENCTI_URL", "http://admin:s3cr et@host:1", `invalid URL "http://xxxxx@host:1"`},
 		{"OPENCTI_TOKEN", "ChangeMe", "config OPENCTI_TOKEN (opencti.token): still the sample"},
 		{"CONNECTOR_ID", "my-connector", `config CONNECTOR_ID (connector.id): "my-connector" is not a UUID`},
 		{"CONNECTOR_TYPE", "EXPORT", `config CONNECTOR_TYPE (connector.type): invalid type "EXPORT"`},
