@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -102,13 +103,18 @@ func NewClient(baseURL, token string, opts ...Option) (*Client, error) {
 
 func parseBaseURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
 		return nil, fmt.Errorf("opencti: invalid platform URL %q: give scheme and host, "+
 			"such as https://opencti.example.org", raw)
 	}
 	if u.User != nil {
 		return nil, fmt.Errorf("opencti: platform URL %q carries credentials: pass the token instead",
 			u.Redacted())
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return nil, fmt.Errorf("opencti: platform URL %q has port %s: use 1 to 65535", raw, p)
+		}
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawQuery, u.Fragment = "", ""

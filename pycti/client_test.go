@@ -14,10 +14,12 @@ import (
 
 func TestNewClientRejectsBadInput(t *testing.T) {
 	for name, build := range map[string]func() (*Client, error){
-		"no scheme":   func() (*Client, error) { return NewClient("opencti.example.org", "t") },
-		"ftp scheme":  func() (*Client, error) { return NewClient("ftp://opencti.example.org", "t") },
-		"empty token": func() (*Client, error) { return NewClient("https://opencti.example.org", " ") },
-		"credentials": func() (*Client, error) { return NewClient("https://u:p@opencti.example.org", "t") },
+		"no scheme":    func() (*Client, error) { return NewClient("opencti.example.org", "t") },
+		"ftp scheme":   func() (*Client, error) { return NewClient("ftp://opencti.example.org", "t") },
+		"empty token":  func() (*Client, error) { return NewClient("https://opencti.example.org", " ") },
+		"credentials":  func() (*Client, error) { return NewClient("https://u:p@opencti.example.org", "t") },
+		"no host name": func() (*Client, error) { return NewClient("http://:8080", "t") },
+		"port too big": func() (*Client, error) { return NewClient("http://127.0.0.1:99999", "t") },
 		"bad option": func() (*Client, error) {
 			return NewClient("https://opencti.example.org", "t", WithTimeout(-1))
 		},
