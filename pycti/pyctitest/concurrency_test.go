@@ -2,9 +2,11 @@ package pyctitest
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -101,3 +103,50 @@ func gqlRequest(s *Server, token, query string) *http.Request {
 }
 
 func quote(s string) string { return fmt.Sprintf("%q", s) }
+
+// TestRequestLoggedBeforeAnswer checks that a request is in the log as
+// soon as its client has the answer, for answers and injected faults
+// alike: tests count requests right after the call that made them.
+func TestRequestLoggedBeforeAnswer(t *testing.T) {
+	s := newAccessServer(t)
+	post := func() int {
+		req, _ := http.NewRequest(http.MethodPost, s.URL+"/graphql",
+			strings.NewReader(`{"query": "query About { about { version } }"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer tok-analyst")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		_ = resp.Body.Close()
+		return resp.StatusCode
+	}
+	// Clients run in parallel so that the server has handlers still
+	// running when an answer arrives; each answer seen must be logged.
+	var answered atomic.Int64
+	check := func(want int) {
+		if status := post(); status != want {
+			t.Errorf("status %d, want %d", status, want)
+			return
+		}
+		a := answered.Add(1)
+		if n := s.OperationCounts()["About"]; int64(n) < a {
+			t.Errorf("after %d answered requests the log holds %d", a, n)
+		}
+	}
+	for _, want := range []int{http.StatusOK, http.StatusBadGateway} {
+		if want == http.StatusBadGateway {
+			s.SetFaults(Faults{Rate502: 1})
+		}
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Go(func() {
+				for range 50 {
+					check(want)
+				}
+			})
+		}
+		wg.Wait()
+	}
+}

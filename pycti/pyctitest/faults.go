@@ -107,8 +107,10 @@ func (fi *faultInjector) pick(operation string, phase FaultKind) (FaultKind, Fau
 }
 
 // apply injects latency and the transport faults. It reports whether it
-// answered (or dropped) the request, with the HTTP status written.
-func (fi *faultInjector) apply(w http.ResponseWriter, r *http.Request, operation string) (int, bool) {
+// answered (or dropped) the request; it calls record with the HTTP status
+// (0 for a drop) before the client can see the fault.
+func (fi *faultInjector) apply(w http.ResponseWriter, r *http.Request, operation string,
+	record func(status int)) bool {
 	kind, f := fi.pick(operation, 0)
 	if f.Latency > 0 && (len(f.Operations) == 0 || slices.Contains(f.Operations, operation)) {
 		t := time.NewTimer(f.Latency)
@@ -120,10 +122,11 @@ func (fi *faultInjector) apply(w http.ResponseWriter, r *http.Request, operation
 	}
 	switch kind {
 	case Fault502:
+		record(http.StatusBadGateway)
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(http.StatusBadGateway)
 		_, _ = w.Write([]byte("<html><body><h1>502 Bad Gateway</h1></body></html>\n"))
-		return http.StatusBadGateway, true
+		return true
 	case FaultTimeout:
 		hold := f.TimeoutHold
 		if hold <= 0 {
@@ -135,18 +138,20 @@ func (fi *faultInjector) apply(w http.ResponseWriter, r *http.Request, operation
 		case <-t.C:
 		case <-r.Context().Done():
 		}
+		record(http.StatusGatewayTimeout)
 		w.WriteHeader(http.StatusGatewayTimeout)
-		return http.StatusGatewayTimeout, true
+		return true
 	case FaultDrop:
+		record(0)
 		if hj, ok := w.(http.Hijacker); ok {
 			if conn, _, err := hj.Hijack(); err == nil {
 				_ = conn.Close()
-				return 0, true
+				return true
 			}
 		}
 		panic(http.ErrAbortHandler)
 	}
-	return 0, false
+	return false
 }
 
 func (fi *faultInjector) graphQLError(operation string) *gqlerror.Error {

@@ -111,19 +111,23 @@ func (s *Server) serveStorage(w http.ResponseWriter, r *http.Request) {
 	rec := &RequestRecord{Time: s.cfg.clock(), Method: r.Method, Path: r.URL.Path,
 		ApplicantID: r.Header.Get("opencti-applicant-id")}
 	start := time.Now()
-	defer func() {
-		rec.Duration = time.Since(start)
+	// As for GraphQL requests, the record is logged before the response
+	// is written.
+	done := func(status int) {
+		rec.Status, rec.Duration = status, time.Since(start)
 		s.reqlog.add(rec)
-	}()
-	if status, handled := s.faults.apply(w, r, "storage"); handled {
-		rec.Status, rec.Fault = status, true
+	}
+	if s.faults.apply(w, r, "storage", func(status int) {
+		rec.Fault = true
+		done(status)
+	}) {
 		return
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	rc, err := s.authenticate(r)
 	if err != nil || rc.user == nil {
-		rec.Status = http.StatusForbidden
+		done(http.StatusForbidden)
 		http.Error(w, "Forbidden", http.StatusForbidden)
 		return
 	}
@@ -131,12 +135,12 @@ func (s *Server) serveStorage(w http.ResponseWriter, r *http.Request) {
 	key, err := storageKey(r.URL.EscapedPath())
 	f := s.files[key]
 	if err != nil || f == nil || !s.canSeeFile(rc.user, f) {
-		rec.Status = http.StatusServiceUnavailable
+		done(http.StatusServiceUnavailable)
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "error",
 			"error": "file " + key + " not found or not readable by this user"})
 		return
 	}
-	rec.Status = http.StatusOK
+	done(http.StatusOK)
 	w.Header().Set("Content-Type", f.MimeType)
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment",
 		map[string]string{"filename": f.Name}))

@@ -40,28 +40,34 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &RequestRecord{Time: s.cfg.clock(), Method: r.Method, Path: r.URL.Path,
 		ApplicantID: r.Header.Get("opencti-applicant-id")}
-	defer func() {
+	// The record is logged before the response is written: a client that
+	// has its answer finds its request in Requests and OperationCounts.
+	done := func() {
 		rec.Duration = time.Since(start)
 		s.reqlog.add(rec)
 		s.log.LogAttrs(r.Context(), slog.LevelDebug, "graphql request",
 			slog.String("operation", rec.Operation), slog.Int("status", rec.Status),
 			slog.Duration("duration", rec.Duration), slog.Any("error_codes", rec.ErrorCodes))
-	}()
+	}
 	if r.Method != http.MethodPost {
 		rec.Status = http.StatusMethodNotAllowed
+		done()
 		http.Error(w, "use POST for GraphQL requests", http.StatusMethodNotAllowed)
 		return
 	}
 	req, err := readGraphQLRequest(r)
 	if err != nil {
 		rec.Status = http.StatusBadRequest
+		done()
 		writeJSON(w, http.StatusBadRequest, graphQLResponse{Errors: gqlerror.List{
 			gqlexec.NewError(gqlexec.CodeBadRequest, err.Error(), nil)}})
 		return
 	}
 	rec.Operation, rec.Variables = s.operationName(req), req.Variables
-	if status, handled := s.faults.apply(w, r, rec.Operation); handled {
+	if s.faults.apply(w, r, rec.Operation, func(status int) {
 		rec.Status, rec.Fault = status, true
+		done()
+	}) {
 		return
 	}
 	rec.Status = http.StatusOK
@@ -74,6 +80,7 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusBadRequest
 	}
 	rec.Status = status
+	done()
 	writeJSON(w, status, resp)
 }
 
