@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -354,5 +355,22 @@ func TestSessionRefsBothDirections(t *testing.T) {
 	fs := s.Finish()
 	if len(fs) != 1 || fs[0].Pointer != "/object_refs/2" || fs[0].Rule != validate.RuleUnresolvedRef {
 		t.Errorf("Finish = %v, want one unresolved ref at /object_refs/2", fs)
+	}
+}
+
+// Vocabulary values spelled with signs, such as "c++" and "c#", are in
+// their vocabulary and get no format warning; a custom value in the same
+// style does.
+func TestVocabularyValuesPassFormatCheck(t *testing.T) {
+	malware := `{"type": "malware", "spec_version": "2.1",
+		"id": "malware--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061",
+		"created": "2024-01-02T03:04:05.000Z", "modified": "2024-01-02T03:04:05.000Z",
+		"name": "Inkcap", "is_family": true, "implementation_languages": [%s]}`
+	if fs := validate.Object(fmt.Appendf(nil, malware, `"c++", "c#", "go"`)); len(fs) != 0 {
+		t.Errorf("vocabulary values: %v, want no findings", fs)
+	}
+	got := rules(validate.Object(fmt.Appendf(nil, malware, `"Objective C"`)))
+	if !slices.Equal(got, []string{"implementation-languages", "open-vocab-format"}) {
+		t.Errorf("custom value: rules %v, want implementation-languages and open-vocab-format", got)
 	}
 }

@@ -32,10 +32,13 @@ func (c *objectCheck) vocabulary(vocab vocabulary, prop string) {
 		values = stringList(v)
 	}
 	for _, value := range values {
-		if !vocab.values[value] {
-			c.add(vocab.rule, pointer(prop), prop+" value "+strconv.Quote(value)+
-				" is not in the "+vocab.rule+" vocabulary")
+		if vocab.values[value] {
+			// Vocabulary values such as "c++" and "c#" are right as they
+			// are spelled.
+			continue
 		}
+		c.add(vocab.rule, pointer(prop), prop+" value "+strconv.Quote(value)+
+			" is not in the "+vocab.rule+" vocabulary")
 		if vocab.rule != "account-type" && !lowerHyphenated(value) {
 			c.add("open-vocab-format", pointer(prop), prop+" value "+strconv.Quote(value)+
 				" should be lower case with hyphens, without spaces or underscores")
