@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/opencti-go/sdk/pycti"
 )
 
 // Default timings. Each can be changed through [Options].
@@ -182,8 +184,9 @@ func (c *Connector) Registration() (Registration, bool) {
 // ping loop and the metrics endpoint, then consumes the listen queue and
 // hands each message to h. When ctx is done it drains (see the package
 // documentation) and returns nil. It returns an error only for a problem
-// that retrying cannot fix, such as a metrics port already in use. Run may
-// be called once.
+// that retrying cannot fix, such as a metrics port already in use, a token
+// the platform rejects or an OPENCTI_URL without a GraphQL API. Run may be
+// called once.
 func (c *Connector) Run(ctx context.Context, h Handler) error {
 	if h == nil {
 		return errors.New("connector: nil handler")
@@ -195,8 +198,10 @@ func (c *Connector) Run(ctx context.Context, h Handler) error {
 }
 
 // start runs the health check and the registration, each retried with a
-// capped backoff. It returns false when ctx ends first.
-func (c *Connector) start(ctx context.Context) bool {
+// capped backoff. It returns false when ctx ends first, and an error when
+// the platform's response shows that retrying cannot help (see
+// fatalStartError).
+func (c *Connector) start(ctx context.Context) (bool, error) {
 	b := &backoff{first: c.opts.StartupDelay, max: c.opts.MaxStartupDelay}
 	for attempt := 1; ; attempt++ {
 		info, err := c.platform.About(ctx)
@@ -204,26 +209,59 @@ func (c *Connector) start(ctx context.Context) bool {
 			c.log.Info("platform reachable", "version", info.Version)
 			break
 		}
+		if fatal := c.fatalStartError("health check", err); fatal != nil {
+			return false, fatal
+		}
 		delay := b.next()
-		c.log.Warn("platform health check failed", "attempt", attempt, "delay", delay,
-			"error", err)
+		c.log.Error("platform health check failed, retrying", "url", c.cfg.URL,
+			"attempt", attempt, "delay", delay, "error", err)
 		if !sleep(ctx, delay) {
-			return false
+			return false, nil
 		}
 	}
 	b.reset()
 	for attempt := 1; ; attempt++ {
 		err := c.register(ctx)
 		if err == nil {
-			return true
+			return true, nil
+		}
+		if fatal := c.fatalStartError("registration", err); fatal != nil {
+			return false, fatal
 		}
 		delay := b.next()
-		c.log.Warn("connector registration failed", "attempt", attempt, "delay", delay,
-			"error", err)
+		c.log.Error("connector registration failed, retrying", "attempt", attempt,
+			"delay", delay, "error", err)
 		if !sleep(ctx, delay) {
-			return false
+			return false, nil
 		}
 	}
+}
+
+// fatalStartError returns an error naming the setting to fix when err,
+// returned by the health check or the registration, cannot go away by
+// waiting: the token is rejected, the user may not register connectors,
+// the URL has no GraphQL API, or the platform rejects the request itself.
+// It returns nil for errors worth a retry, such as a refused connection
+// or an HTTP 502 while the platform starts.
+func (c *Connector) fatalStartError(step string, err error) error {
+	var hint string
+	switch {
+	case errors.Is(err, pycti.ErrUnauthorized):
+		hint = "the platform rejected OPENCTI_TOKEN: set it to the API token of the " +
+			"connector's user, shown in that user's profile"
+	case errors.Is(err, pycti.ErrForbidden):
+		hint = "the user of OPENCTI_TOKEN may not register connectors: give it a role " +
+			"with the connector capability (CONNECTORAPI)"
+	case errors.Is(err, pycti.ErrNotFound) && step == "health check":
+		hint = fmt.Sprintf("no OpenCTI GraphQL API answers at %s/graphql: set OPENCTI_URL "+
+			"to the platform's base URL, such as http://opencti:8080", c.cfg.URL)
+	case errors.Is(err, pycti.ErrInvalidRequest):
+		hint = "the platform rejected the request itself: check that its version is " +
+			"one this connector supports"
+	default:
+		return nil
+	}
+	return fmt.Errorf("connector %s failed: %s: %w", step, hint, err)
 }
 
 // register sends registerConnector and stores the response.

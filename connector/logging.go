@@ -3,20 +3,27 @@ package connector
 import (
 	"io"
 	"log/slog"
+	"time"
 )
 
 // NewLogHandler builds the handler a connector command logs through: JSON
 // lines when jsonLines is true (OPENCTI_JSON_LOGGING), text otherwise, at
 // the given level (CONNECTOR_LOG_LEVEL). JSON lines carry pycti's keys:
 // "timestamp" (UTC, ISO 8601 with microseconds and Z), "level" (upper
-// case) and "message". The framework itself never builds a handler; the
-// command calls this and passes the logger down.
+// case) and "message"; durations are strings rounded to the millisecond,
+// such as "1.5s". The framework itself never builds a handler; the command
+// calls this and passes the logger down.
 func NewLogHandler(w io.Writer, jsonLines bool, level slog.Leveler) slog.Handler {
 	opts := &slog.HandlerOptions{Level: level}
 	if !jsonLines {
 		return slog.NewTextHandler(w, opts)
 	}
 	opts.ReplaceAttr = func(groups []string, a slog.Attr) slog.Attr {
+		if a.Value.Kind() == slog.KindDuration {
+			// slog's JSON handler writes a duration as integer nanoseconds;
+			// "1.5s" reads better in a log viewer.
+			return slog.String(a.Key, a.Value.Duration().Round(time.Millisecond).String())
+		}
 		if len(groups) > 0 {
 			return a
 		}

@@ -13,7 +13,8 @@ import (
 // it. When loop returns, RunLoop stops pinging, makes a last attempt at
 // queued work reports and returns loop's error, or nil when that error
 // only reports that ctx ended. It returns nil at once when ctx ends before
-// registration. RunLoop, Run and [Connector.Schedule] may be called once
+// registration, and an error when the platform rejects the token, the
+// registration or the URL as Run does. RunLoop, Run and [Connector.Schedule] may be called once
 // in all.
 func (c *Connector) RunLoop(ctx context.Context, loop func(ctx context.Context) error) error {
 	if loop == nil {
@@ -37,9 +38,9 @@ func (c *Connector) runRegistered(ctx context.Context, ping, selfDriven bool,
 		return err
 	}
 	defer stopMetrics()
-	if !c.start(ctx) {
+	if ok, err := c.start(ctx); !ok {
 		c.log.Info("connector stopped before registration")
-		return nil
+		return err
 	}
 	if selfDriven {
 		c.health.setBroker(true)

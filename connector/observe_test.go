@@ -22,7 +22,7 @@ func TestLogHandlerWritesPyctiKeys(t *testing.T) {
 	cfg.JSONLogging, cfg.LogLevel = true, slog.LevelInfo
 	logger := connector.NewLogger(&buf, cfg)
 	logger.Debug("hidden")
-	logger.Info("Message ack", "tag", 1)
+	logger.Info("Message ack", "tag", 1, "delay", 1466403245*time.Nanosecond)
 	var line map[string]any
 	if err := json.Unmarshal(buf.Bytes(), &line); err != nil {
 		t.Fatalf("log output %q: %v", buf.String(), err)
@@ -33,6 +33,9 @@ func TestLogHandlerWritesPyctiKeys(t *testing.T) {
 	}
 	if line["level"] != "INFO" || line["message"] != "Message ack" || line["name"] != cfg.Name {
 		t.Errorf("line = %v", line)
+	}
+	if line["delay"] != "1.466s" {
+		t.Errorf("delay = %#v, want the string \"1.466s\"", line["delay"])
 	}
 	buf.Reset()
 	cfg.JSONLogging = false

@@ -2,6 +2,7 @@ package connector_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync/atomic"
@@ -149,5 +150,51 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 			t.Fatalf("timed out after 30 s waiting for %s", what)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Run stops at start-up, naming the setting to fix, when the platform
+// rejects the token or OPENCTI_URL has no GraphQL API: waiting cannot help.
+func TestRunStopsOnUnfixableStartError(t *testing.T) {
+	srv, err := pyctitest.NewServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	cases := []struct {
+		name, url, token, setting string
+		sentinel                  error
+	}{
+		{"rejected token", srv.URL, "d9bd4e2a-0000-4000-8000-000000000000", "OPENCTI_TOKEN",
+			pycti.ErrUnauthorized},
+		{"no api at url", srv.URL + "/opencti", srv.AdminToken(), "OPENCTI_URL", pycti.ErrNotFound},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			client, err := pycti.NewClient(tc.url, tc.token)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg := testConfig(validID, connector.TypeInternalExportFile)
+			cfg.URL = tc.url
+			conn, err := connector.New(cfg, connector.NewPlatform(client), connector.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+			defer cancel()
+			err = conn.Run(ctx, connector.HandlerFunc(func(context.Context, *connector.Message) (string, error) {
+				return "", nil
+			}))
+			if ctx.Err() != nil {
+				t.Fatal("Run kept retrying until the deadline")
+			}
+			if !errors.Is(err, tc.sentinel) {
+				t.Errorf("err = %v, want %v", err, tc.sentinel)
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.setting) {
+				t.Errorf("err = %v, want it to name %s", err, tc.setting)
+			}
+		})
 	}
 }

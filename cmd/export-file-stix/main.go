@@ -148,6 +148,6 @@ func (a *app) runConnector(ctx context.Context) int {
 		a.log.Error("connector stopped", slog.String("error", err.Error()))
 		return exitFailed
 	}
-	a.log.Info("connector stopped")
+	// The framework has logged the stop.
 	return exitOK
 }
