@@ -20,6 +20,9 @@ RUN --mount=type=cache,target=/go/pkg/mod \
     --mount=type=cache,target=/root/.cache/go-build \
     CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" \
         -o /out/export-file-stix ./cmd/export-file-stix
+# An empty folder for the working directory. The final stage has no shell
+# to create it, and a folder that WORKDIR creates belongs to root.
+RUN mkdir /out/workdir
 
 # Final stage. distroless/static has CA certificates (for https platforms
 # and AMQPS brokers), time zone data, a writable /tmp (each export is
@@ -30,7 +33,9 @@ COPY --from=build /out/export-file-stix /usr/local/bin/export-file-stix
 
 # The connector reads config.yml from its working directory when the file
 # exists: mount one at /opt/export-file-stix/config.yml, or use only
-# environment variables.
+# environment variables. The folder belongs to the nonroot user, so that
+# --demo can write its export-output folder there.
+COPY --from=build --chown=65532:65532 /out/workdir /opt/export-file-stix
 WORKDIR /opt/export-file-stix
 
 # As in the Python connector's image. CONNECTOR_NAME (ExportFileStix) and
