@@ -165,8 +165,8 @@
 // interface. The metric names are pycti's: bundles_sent_total,
 // records_sent_total, runs_total, ping_api_total, ping_api_errors_total,
 // errors_total, client_errors_total and state (idle, running, stopped),
-// plus messages_total by outcome and broker_connections_total. See
-// [Metrics] and [Connector.HTTPHandler].
+// plus messages_total by outcome, broker_connections_total and
+// objects_dropped_total. See [Metrics] and [Connector.HTTPHandler].
 //
 // # Concurrency
 //
