@@ -17,10 +17,15 @@ const MaxTimestampDigits = 9
 // The zero Timestamp means "absent". Timestamps compare as instants with
 // nanosecond precision, never as strings. Values are immutable and safe for
 // concurrent use.
+//
+// A leap second (23:59:60 UTC, which RFC 3339 allows) is kept and written
+// back as read. Compare, Before, After and Equal order it after 23:59:59
+// and before the next day's 00:00:00.
 type Timestamp struct {
-	t      time.Time
+	t      time.Time // for a leap second, the next day's 00:00:00 plus the fraction
 	digits int8
 	set    bool
+	leap   bool // written as second 60 of 23:59
 }
 
 // ErrTimestamp is the error class of every invalid timestamp; a
@@ -101,7 +106,14 @@ func parseTimestamp[T string | []byte](s T) (Timestamp, error) {
 	if month < 1 || month > 12 || day < 1 || day > daysIn(year, month) {
 		return fail("no such date")
 	}
+	leap := sec == 60 && hour == 23 && minute == 59
+	if leap {
+		sec = 59
+	}
 	if hour > 23 || minute > 59 || sec > 59 {
+		if sec == 60 {
+			return fail("second 60 is a leap second, which only 23:59:60 can be")
+		}
 		return fail("no such time of day")
 	}
 	rest := s[19:]
@@ -130,7 +142,10 @@ func parseTimestamp[T string | []byte](s T) (Timestamp, error) {
 		ns *= 10
 	}
 	t := time.Date(year, time.Month(month), day, hour, minute, sec, ns, time.UTC)
-	return Timestamp{t: t, digits: int8(digits), set: true}, nil
+	if leap {
+		t = t.Add(time.Second)
+	}
+	return Timestamp{t: t, digits: int8(digits), set: true, leap: leap}, nil
 }
 
 // MustParseTimestamp is like ParseTimestamp but panics on error. It is meant
@@ -168,8 +183,12 @@ func daysIn(year, month int) int {
 	return 31
 }
 
-// Time returns the instant in UTC.
+// Time returns the instant in UTC. A time.Time has no leap seconds, so for
+// 23:59:60.f Time returns the next day's 00:00:00.f, as POSIX time does.
 func (ts Timestamp) Time() time.Time { return ts.t }
+
+// IsLeapSecond reports whether ts falls in a leap second, 23:59:60 UTC.
+func (ts Timestamp) IsLeapSecond() bool { return ts.leap }
 
 // IsZero reports whether ts is the zero Timestamp, which stands for an absent
 // property.
@@ -186,21 +205,46 @@ func (ts Timestamp) WithDigits(n int) Timestamp {
 	for range MaxTimestampDigits - n {
 		unit *= 10
 	}
-	return Timestamp{t: ts.t.Truncate(unit), digits: int8(n), set: ts.set}
+	return Timestamp{t: ts.t.Truncate(unit), digits: int8(n), set: ts.set, leap: ts.leap}
 }
 
 // Compare compares the instants of ts and u with nanosecond precision and
 // returns -1, 0 or +1.
-func (ts Timestamp) Compare(u Timestamp) int { return ts.t.Compare(u.t) }
+func (ts Timestamp) Compare(u Timestamp) int {
+	if ts.leap == u.leap {
+		return ts.t.Compare(u.t)
+	}
+	// Compare whole seconds first, counting a leap second as part of the
+	// second before the POSIX one it shares.
+	a, b := ts.second(), u.second()
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	case ts.leap:
+		return 1
+	}
+	return -1
+}
+
+// second returns the Unix second of ts, with a leap second counted in
+// 23:59:59.
+func (ts Timestamp) second() int64 {
+	if ts.leap {
+		return ts.t.Unix() - 1
+	}
+	return ts.t.Unix()
+}
 
 // Before reports whether ts is an earlier instant than u.
-func (ts Timestamp) Before(u Timestamp) bool { return ts.t.Before(u.t) }
+func (ts Timestamp) Before(u Timestamp) bool { return ts.Compare(u) < 0 }
 
 // After reports whether ts is a later instant than u.
-func (ts Timestamp) After(u Timestamp) bool { return ts.t.After(u.t) }
+func (ts Timestamp) After(u Timestamp) bool { return ts.Compare(u) > 0 }
 
 // Equal reports whether ts and u are the same instant, whatever their digits.
-func (ts Timestamp) Equal(u Timestamp) bool { return ts.t.Equal(u.t) }
+func (ts Timestamp) Equal(u Timestamp) bool { return ts.Compare(u) == 0 }
 
 // String returns the STIX form of ts, or "" for the zero Timestamp.
 func (ts Timestamp) String() string {
@@ -213,8 +257,14 @@ func (ts Timestamp) String() string {
 // appendFormat appends ts with at least minDigits fraction digits.
 func (ts Timestamp) appendFormat(dst []byte, minDigits int) []byte {
 	t := ts.t
+	if ts.leap {
+		t = t.Add(-time.Second)
+	}
 	year, month, day := t.Date()
 	hour, minute, sec := t.Clock()
+	if ts.leap {
+		sec = 60
+	}
 	dst = appendPadded(dst, year, 4)
 	dst = append(dst, '-')
 	dst = appendPadded(dst, int(month), 2)

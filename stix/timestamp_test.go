@@ -1,7 +1,9 @@
 package stix_test
 
 import (
+	"cmp"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -97,5 +99,52 @@ func TestTimestampJSONMethods(t *testing.T) {
 	}
 	if err := ts.UnmarshalJSON([]byte(`null`)); err != nil || ts.String() != "2023-03-01T10:00:00.5Z" {
 		t.Errorf("null changed the timestamp to %s (%v)", ts, err)
+	}
+}
+
+func TestTimestampLeapSecondRoundTrip(t *testing.T) {
+	for _, s := range []string{"2016-12-31T23:59:60Z", "2016-12-31T23:59:60.500Z"} {
+		ts, err := stix.ParseTimestamp(s)
+		if err != nil {
+			t.Errorf("%s: %v", s, err)
+			continue
+		}
+		if ts.String() != s {
+			t.Errorf("%s written back as %s", s, ts.String())
+		}
+		if !ts.IsLeapSecond() {
+			t.Errorf("%s not reported as a leap second", s)
+		}
+	}
+	_, err := stix.ParseTimestamp("2016-12-31T12:00:60Z")
+	var te *stix.TimestampError
+	if !errors.As(err, &te) || !strings.Contains(te.Reason, "23:59:60") {
+		t.Errorf("second 60 at noon: got %v, want an error naming 23:59:60", err)
+	}
+}
+
+func TestTimestampLeapSecondOrder(t *testing.T) {
+	ordered := []string{
+		"2016-12-31T23:59:59.900Z",
+		"2016-12-31T23:59:60.000Z",
+		"2016-12-31T23:59:60.500Z",
+		"2017-01-01T00:00:00.000Z",
+		"2017-01-01T00:00:00.200Z",
+		"2017-01-01T00:00:00.500Z",
+	}
+	for i, a := range ordered {
+		for j, b := range ordered {
+			ta, tb := stix.MustParseTimestamp(a), stix.MustParseTimestamp(b)
+			if got, want := ta.Compare(tb), cmp.Compare(i, j); got != want {
+				t.Errorf("Compare(%s, %s) = %d, want %d", a, b, got, want)
+			}
+		}
+	}
+	leap := stix.MustParseTimestamp("2016-12-31T23:59:60.500Z")
+	if !leap.Equal(stix.MustParseTimestamp("2016-12-31T23:59:60.5Z")) {
+		t.Error("same leap second instant with other digits not equal")
+	}
+	if got := leap.WithDigits(0).String(); got != "2016-12-31T23:59:60Z" {
+		t.Errorf("leap second truncated to seconds written as %s", got)
 	}
 }

@@ -2,7 +2,8 @@ package validate
 
 import (
 	"strings"
-	"time"
+
+	"github.com/opencti-go/sdk/stix"
 )
 
 // objectCheck holds the state of checking one object. It is used by one
@@ -131,12 +132,15 @@ func (c *objectCheck) extraSchemas() {
 
 // instant parses a timestamp property, reporting nothing: invalid
 // timestamps are schema findings.
-func (c *objectCheck) instant(name string) (time.Time, bool) {
+func (c *objectCheck) instant(name string) (stix.Timestamp, bool) {
 	s, ok := c.obj[name].(string)
 	if !ok {
-		return time.Time{}, false
+		return stix.Timestamp{}, false
 	}
-	t, _, err := parseTimestamp(s)
+	if _, _, err := parseTimestamp(s); err != nil {
+		return stix.Timestamp{}, false
+	}
+	t, err := stix.ParseTimestamp(s)
 	return t, err == nil
 }
 

@@ -203,7 +203,7 @@ func parseTimestamp(s string) (time.Time, int, error) {
 	}
 	year, month, day := num(0, 4), num(5, 7), num(8, 10)
 	hour, minute, sec := num(11, 13), num(14, 16), num(17, 19)
-	leap := sec == 60
+	leap := sec == 60 && hour == 23 && minute == 59
 	if leap {
 		sec = 59
 	}

@@ -86,7 +86,11 @@ func (s *Session) record(c *objectCheck) {
 	seeds := s.ids.seeds
 	ver := version{index: int32(c.idx), content: hashOf(seeds[0], c.obj)}
 	if t, ok := c.instant("modified"); ok {
-		ver.modified = maphash.Comparable(seeds[1], [2]int64{t.Unix(), int64(t.Nanosecond())}) | 1
+		key := [3]int64{t.Time().Unix(), int64(t.Time().Nanosecond()), 0}
+		if t.IsLeapSecond() {
+			key[2] = 1
+		}
+		ver.modified = maphash.Comparable(seeds[1], key) | 1
 	} else if raw, ok := c.obj["modified"].(string); ok {
 		ver.modified = maphash.String(seeds[0], raw) | 1
 	}

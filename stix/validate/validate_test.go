@@ -374,3 +374,38 @@ func TestVocabularyValuesPassFormatCheck(t *testing.T) {
 		t.Errorf("custom value: rules %v, want implementation-languages and open-vocab-format", got)
 	}
 }
+
+// TestLeapSecondTimestamps: 23:59:60 is a valid RFC 3339 time and orders
+// between 23:59:59 and the next day's 00:00:00; second 60 of any other
+// minute does not exist.
+func TestLeapSecondTimestamps(t *testing.T) {
+	object := func(created, modified string) []byte {
+		return []byte(`{"type":"identity","spec_version":"2.1",
+			"id":"identity--df7d1663-1a28-492f-b76f-ae9a049a3512",
+			"created":"` + created + `","modified":"` + modified + `","name":"Example Team"}`)
+	}
+	tests := []struct {
+		created, modified string
+		wantRule          string // "" for no finding
+		wantPointer       string
+	}{
+		{"2016-12-31T23:59:60.500Z", "2017-01-01T00:00:00.200Z", "", ""},
+		{"2016-12-31T23:59:59.900Z", "2016-12-31T23:59:60.100Z", "", ""},
+		{"2016-12-31T23:59:60.500Z", "2016-12-31T23:59:59.900Z",
+			validate.RuleTimestampOrder, "/modified"},
+		{"2016-06-30T12:00:60.000Z", "2016-12-31T23:59:59.900Z", validate.RuleSchema, "/created"},
+	}
+	for _, tc := range tests {
+		fs := validate.Object(object(tc.created, tc.modified))
+		if tc.wantRule == "" {
+			if len(fs) != 0 {
+				t.Errorf("created %s, modified %s: %v", tc.created, tc.modified, fs)
+			}
+			continue
+		}
+		if len(fs) != 1 || fs[0].Rule != tc.wantRule || fs[0].Pointer != tc.wantPointer {
+			t.Errorf("created %s, modified %s: %v, want one %s finding at %s",
+				tc.created, tc.modified, fs, tc.wantRule, tc.wantPointer)
+		}
+	}
+}
