@@ -141,9 +141,12 @@ func (bs *bundleStream) whole(r io.Reader) error {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return bs.emit([]Finding{syntaxFinding(-1, errEmpty)})
 	}
-	val, err := decodeJSON(data)
+	val, dups, err := decodeJSON(data)
 	if err != nil {
 		return bs.emit([]Finding{syntaxFinding(-1, err)})
+	}
+	if err := bs.emit(duplicateKeyFindings(-1, "the input", dups)); err != nil {
+		return err
 	}
 	obj, isObject := val.(map[string]any)
 	switch {
@@ -180,7 +183,7 @@ func notJSON(head []byte) error {
 	if len(trimmed) == 0 || bytes.IndexByte([]byte(`{["-0123456789tfn`), trimmed[0]) >= 0 {
 		return nil
 	}
-	_, err := decodeJSON(head)
+	_, _, err := decodeJSON(head)
 	return err
 }
 

@@ -9,7 +9,7 @@ import (
 // Names of the rules that break a MUST of the specification. Findings of
 // these rules have SeverityError.
 const (
-	RuleJSON              = "json"               // not a JSON object
+	RuleJSON              = "json"               // not a JSON object, or a repeated key
 	RuleSchema            = "schema"             // JSON Schema of the object's type
 	RuleCustomSchema      = "custom-schema"      // a schema added with WithExtraSchemas
 	RuleIDPrefix          = "id-prefix"          // id does not start with the type

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -165,23 +166,43 @@ func Object(raw []byte) []Finding { return Default().ValidateObject(raw) }
 
 // decodeObject decodes exactly one JSON object, keeping numbers exact as
 // json.Number.
-func decodeObject(raw []byte) (map[string]any, error) {
-	v, err := decodeJSON(raw)
+func decodeObject(raw []byte) (map[string]any, []jsonvalue.DuplicateKey, error) {
+	v, dups, err := decodeJSON(raw)
 	if err != nil {
-		return nil, fmt.Errorf("invalid JSON: %w", err)
+		return nil, nil, fmt.Errorf("invalid JSON: %w", err)
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("a STIX object is a JSON object, not %s", jsonKind(v))
+		return nil, nil, fmt.Errorf("a STIX object is a JSON object, not %s", jsonKind(v))
 	}
-	return obj, nil
+	return obj, dups, nil
+}
+
+// duplicateKeyFindings reports each key that an object repeats. JSON
+// parsers differ on which of the values they keep (encoding/json and
+// Python's json keep the last), so the data is ambiguous, and I-JSON
+// (RFC 7493) forbids it. Offsets count bytes from the start
+// of text, which names the object or the whole input.
+func duplicateKeyFindings(idx int, text string, dups []jsonvalue.DuplicateKey) []Finding {
+	var out []Finding
+	for _, dup := range dups {
+		f := Finding{Index: idx, Rule: RuleJSON, Severity: SeverityError,
+			Message: "duplicate key " + strconv.Quote(dup.Key) + " at byte " +
+				strconv.Itoa(dup.Offset) + " of " + text + ": parsers disagree on which value counts, " +
+				"so keep only one"}
+		if dup.TopLevel {
+			f.Pointer = pointer(dup.Key)
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 // decodeJSON decodes data with jsonvalue after checking that it is UTF-8.
 // jsonvalue, like encoding/json, turns invalid bytes into U+FFFD, which
 // would hide them, but JSON text exchanged between systems must be UTF-8
 // (RFC 8259, section 8.1) and stix.Decode rejects it otherwise.
-func decodeJSON(data []byte) (any, error) {
+func decodeJSON(data []byte) (any, []jsonvalue.DuplicateKey, error) {
 	if !utf8.Valid(data) {
 		offset := 0
 		for offset < len(data) {
@@ -191,9 +212,9 @@ func decodeJSON(data []byte) (any, error) {
 			}
 			offset += size
 		}
-		return nil, &jsonvalue.SyntaxError{Offset: offset, Msg: "text not encoded in UTF-8"}
+		return nil, nil, &jsonvalue.SyntaxError{Offset: offset, Msg: "text not encoded in UTF-8"}
 	}
-	return jsonvalue.Decode(data)
+	return jsonvalue.DecodeWithDuplicates(data)
 }
 
 func jsonKind(v any) string {
@@ -213,13 +234,23 @@ func jsonKind(v any) string {
 }
 
 func (v *Validator) checkRaw(raw []byte, idx int, sess *Session) []Finding {
-	obj, err := decodeObject(raw)
+	obj, dups, err := decodeObject(raw)
 	if err != nil {
 		f := Finding{Index: idx, Rule: RuleJSON, Severity: SeverityError, Message: err.Error(),
 			Err: err}
 		return []Finding{f}
 	}
-	return v.checkObject(obj, idx, sess)
+	findings := v.checkObject(obj, idx, sess)
+	if len(dups) == 0 {
+		return findings
+	}
+	id, _ := obj["id"].(string)
+	for _, f := range duplicateKeyFindings(idx, "the object", dups) {
+		f.ObjectID = id
+		findings = append(findings, f)
+	}
+	sortFindings(findings)
+	return findings
 }
 
 // checkObject runs the schema and semantic checks on a decoded object.

@@ -376,7 +376,7 @@ func TestVocabularyValuesPassFormatCheck(t *testing.T) {
 }
 
 // TestLeapSecondTimestamps: 23:59:60 is a valid RFC 3339 time and orders
-// between 23:59:59 and the next day's 00:00:00; second 60 of any other
+// between 23:59:59 and the next day's 00:00:00. Second 60 of any other
 // minute does not exist.
 func TestLeapSecondTimestamps(t *testing.T) {
 	object := func(created, modified string) []byte {
@@ -407,5 +407,42 @@ func TestLeapSecondTimestamps(t *testing.T) {
 			t.Errorf("created %s, modified %s: %v, want one %s finding at %s",
 				tc.created, tc.modified, fs, tc.wantRule, tc.wantPointer)
 		}
+	}
+}
+
+// TestDuplicateKeys: an object that repeats a key is an error naming the
+// key, whether the bundle is streamed or read whole.
+func TestDuplicateKeys(t *testing.T) {
+	object := strings.Replace(identity, `"name":"Example Team"`,
+		`"name":"Example Team","name":"Other Team"`, 1)
+	inputs := map[string]string{
+		"bundle": `{"type":"bundle","id":"bundle--6e0d20a8-760d-40ab-b54b-c1e8dc9c9a22",` +
+			`"objects":[` + object + `]}`,
+		"array":  `[` + object + `]`,
+		"object": object,
+	}
+	for name, input := range inputs {
+		findings, err := validate.Default().ValidateBundle(context.Background(),
+			strings.NewReader(input))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		var dups []validate.Finding
+		for _, f := range findings {
+			if f.Rule == validate.RuleJSON {
+				dups = append(dups, f)
+			}
+		}
+		if len(dups) != 1 {
+			t.Errorf("%s: %d json findings, want 1: %v", name, len(dups), findings)
+			continue
+		}
+		if dups[0].Severity != validate.SeverityError ||
+			!strings.Contains(dups[0].Message, `duplicate key "name"`) {
+			t.Errorf("%s: finding %s does not report the duplicate key name", name, dups[0])
+		}
+	}
+	if fs := validate.Object([]byte(object)); len(fs) != 1 || fs[0].Pointer != "/name" {
+		t.Errorf("ValidateObject: %v, want one finding at /name", fs)
 	}
 }

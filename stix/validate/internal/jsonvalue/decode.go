@@ -29,26 +29,42 @@ func (e *SyntaxError) Error() string {
 	return e.Msg + " at offset " + strconv.Itoa(e.Offset)
 }
 
+// DuplicateKey is a key that an object of the document repeats. As
+// encoding/json does, Decode keeps the last of its values.
+type DuplicateKey struct {
+	Key      string
+	Offset   int  // byte offset of the repeated key
+	TopLevel bool // the key belongs to the outermost object
+}
+
 // Decode decodes the one JSON value that data holds, surrounded by optional
 // white space.
 func Decode(data []byte) (any, error) {
+	v, _, err := DecodeWithDuplicates(data)
+	return v, err
+}
+
+// DecodeWithDuplicates is like Decode and also returns the keys that an
+// object repeats, in document order.
+func DecodeWithDuplicates(data []byte) (any, []DuplicateKey, error) {
 	d := decoder{data: data}
 	d.skipSpace()
 	v, err := d.value(0)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	d.skipSpace()
 	if d.pos != len(d.data) {
-		return nil, d.errorf("invalid character " + quoteByte(d.data[d.pos]) +
+		return nil, nil, d.errorf("invalid character " + quoteByte(d.data[d.pos]) +
 			" after top-level value")
 	}
-	return v, nil
+	return v, d.duplicates, nil
 }
 
 type decoder struct {
-	data []byte
-	pos  int
+	data       []byte
+	pos        int
+	duplicates []DuplicateKey
 }
 
 func (d *decoder) errorf(msg string) error { return &SyntaxError{Offset: d.pos, Msg: msg} }
@@ -125,6 +141,7 @@ func (d *decoder) object(depth int) (any, error) {
 			return nil, d.errorf("invalid character " + quoteByte(d.data[d.pos]) +
 				" looking for beginning of object key string")
 		}
+		keyOffset := d.pos
 		key, err := d.str()
 		if err != nil {
 			return nil, err
@@ -143,7 +160,12 @@ func (d *decoder) object(depth int) (any, error) {
 		if err != nil {
 			return nil, err
 		}
+		size := len(m)
 		m[key.(string)] = v
+		if len(m) == size {
+			d.duplicates = append(d.duplicates, DuplicateKey{Key: key.(string),
+				Offset: keyOffset, TopLevel: depth == 1})
+		}
 		d.skipSpace()
 		if d.pos >= len(d.data) {
 			return nil, errEOF

@@ -55,3 +55,24 @@ func FuzzMatchesEncodingJSON(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) { compare(t, data) })
 }
+
+func TestDecodeWithDuplicatesReportsKeys(t *testing.T) {
+	data := []byte(`{"a":1,"b":{"c":1,"c":2},"a":3}`)
+	v, dups, err := DecodeWithDuplicates(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []DuplicateKey{
+		{Key: "c", Offset: strings.Index(string(data), `"c":2`), TopLevel: false},
+		{Key: "a", Offset: strings.LastIndex(string(data), `"a"`), TopLevel: true},
+	}
+	if !reflect.DeepEqual(dups, want) {
+		t.Errorf("duplicates = %+v, want %+v", dups, want)
+	}
+	if got := v.(map[string]any)["a"]; got != json.Number("3") {
+		t.Errorf("a = %v, want the last value 3", got)
+	}
+	if _, dups, _ := DecodeWithDuplicates([]byte(`{"a":{"a":1},"b":[{"a":2}]}`)); dups != nil {
+		t.Errorf("keys in separate objects reported as duplicates: %+v", dups)
+	}
+}
