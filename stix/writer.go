@@ -3,6 +3,7 @@ package stix
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"strings"
@@ -21,6 +22,12 @@ type WriterOptions struct {
 	// SetEscapeHTML(false) writes the same bundle. The default is compact
 	// JSON. Both forms end with a newline.
 	Indent bool
+	// Properties are other top-level properties of the bundle, such as the
+	// x_opencti_seq that OpenCTI adds or those that BundleReader.Properties
+	// returns. They are written after the objects, sorted by name, as
+	// Bundle.MarshalJSON writes its Custom properties. Each value must be
+	// one JSON value, and the names type, id and objects are rejected.
+	Properties map[string]json.RawMessage
 }
 
 // BundleWriter writes a STIX 2.1 bundle to an io.Writer one object at a
@@ -39,6 +46,14 @@ type BundleWriter struct {
 	scratch  []byte // encoded typed object
 	compactB []byte // compacted raw object
 	indentB  []byte // indented object
+	// properties are the other bundle properties, compacted, in the order
+	// Close writes them.
+	properties []bundleProperty
+}
+
+type bundleProperty struct {
+	name  string
+	value []byte
 }
 
 type countingWriter struct {
@@ -64,6 +79,18 @@ func NewBundleWriter(w io.Writer, opts WriterOptions) (*BundleWriter, error) {
 			": it must start with bundle--")
 	}
 	bw := &BundleWriter{id: id, indent: opts.Indent}
+	for _, name := range sortedKeys(opts.Properties) {
+		if name == "type" || name == "id" || name == "objects" {
+			return nil, errors.New("invalid bundle property " + string(appendString(nil, name)) +
+				": the writer sets it, so remove it from WriterOptions.Properties")
+		}
+		value, err := appendRaw(nil, opts.Properties[name])
+		if err != nil {
+			return nil, errors.New("invalid bundle property " + string(appendString(nil, name)) +
+				": " + err.Error())
+		}
+		bw.properties = append(bw.properties, bundleProperty{name, value})
+	}
 	bw.counter.w = w
 	bw.w = bufio.NewWriterSize(&bw.counter, 64<<10)
 	if bw.indent {
@@ -168,18 +195,41 @@ func (bw *BundleWriter) Close() error {
 	bw.closed = true
 	switch {
 	case bw.count > 0 && bw.indent:
-		bw.writeString("\n    ]\n}\n")
+		bw.writeString("\n    ]")
 	case bw.count > 0:
-		bw.writeString("]}\n")
-	case bw.indent:
+		bw.writeString("]")
+	}
+	for _, p := range bw.properties {
+		bw.writeProperty(p)
+	}
+	if bw.indent {
 		bw.writeString("\n}\n")
-	default:
+	} else {
 		bw.writeString("}\n")
 	}
 	if bw.err == nil {
 		bw.err = bw.w.Flush()
 	}
 	return bw.err
+}
+
+// writeProperty writes one of the other bundle properties.
+func (bw *BundleWriter) writeProperty(p bundleProperty) {
+	bw.scratch = bw.scratch[:0]
+	if bw.indent {
+		bw.scratch = append(bw.scratch, ",\n    "...)
+	} else {
+		bw.scratch = append(bw.scratch, ',')
+	}
+	bw.scratch = appendString(bw.scratch, p.name)
+	if bw.indent {
+		bw.scratch = append(bw.scratch, ": "...)
+		bw.scratch = appendIndent(bw.scratch, p.value, "    ", "    ")
+	} else {
+		bw.scratch = append(bw.scratch, ':')
+		bw.scratch = append(bw.scratch, p.value...)
+	}
+	bw.write(bw.scratch)
 }
 
 func (bw *BundleWriter) write(p []byte) {

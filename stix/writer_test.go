@@ -211,3 +211,59 @@ func TestBundleRoundTripThroughWriterAndReader(t *testing.T) {
 		t.Errorf("read back id %s with %d objects, want %s with %d", b.ID, len(b.Objects), w.ID(), w.Count())
 	}
 }
+
+func TestBundleWriterKeepsBundleProperties(t *testing.T) {
+	path := testenv.SharedDir(t, "stix", "corpus", "opencti-client-python")
+	data, err := os.ReadFile(path + "/mono-bundle-entity.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := stix.NewBundleReader(bytes.NewReader(data))
+	var objects []stix.Object
+	for o, err := range r.Objects() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		objects = append(objects, o)
+	}
+	props := r.Properties()
+	if _, ok := props["x_opencti_seq"]; !ok {
+		t.Fatalf("bundle properties %v lack x_opencti_seq", props)
+	}
+	props["x_example_list"] = json.RawMessage(`[ {"a": 1}, 2 ]`)
+	for _, count := range []int{len(objects), 0} {
+		for _, indent := range []bool{false, true} {
+			var out bytes.Buffer
+			w, err := stix.NewBundleWriter(&out, stix.WriterOptions{
+				ID: r.ID(), Indent: indent, Properties: props})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, o := range objects[:count] {
+				if err := w.Write(o); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			want := encodeReference(t, stix.Bundle{Type: "bundle", ID: r.ID(),
+				Objects: objects[:count], Custom: props}, indent)
+			if !bytes.Equal(out.Bytes(), want) {
+				t.Errorf("%d objects, indent %v: got\n%s\nwant\n%s", count, indent, out.Bytes(), want)
+			}
+		}
+	}
+}
+
+func TestBundleWriterRejectsBundleProperties(t *testing.T) {
+	for name, value := range map[string]string{
+		"objects": `[]`, "id": `"bundle--x"`, "type": `"bundle"`, "x_bad": `{"a":`, "x_empty": ``,
+	} {
+		_, err := stix.NewBundleWriter(&bytes.Buffer{}, stix.WriterOptions{
+			Properties: map[string]json.RawMessage{name: json.RawMessage(value)}})
+		if err == nil || !strings.Contains(err.Error(), `"`+name+`"`) {
+			t.Errorf("property %s = %s: error %v does not name it", name, value, err)
+		}
+	}
+}
