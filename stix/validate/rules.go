@@ -3,7 +3,6 @@ package validate
 import (
 	"fmt"
 	"slices"
-	"strings"
 )
 
 // Names of the rules that break a MUST of the specification. Findings of
@@ -70,12 +69,13 @@ var shouldRules = []rule{
 	{RuleDeterministicID, "", true},
 }
 
-// ruleGroups are names for several SHOULD rules at once, by code prefix.
-var ruleGroups = map[string]string{
-	"format-checks": "1", "1": "1",
-	"approved-values": "2", "2": "2",
-	"all-vocabs": "21", "210": "21",
-	"all-external-sources": "27", "270": "27",
+// ruleGroups are names for several SHOULD rules at once: those whose
+// codes lie in a range, both ends included, as in the reference validator.
+var ruleGroups = map[string][2]string{
+	"format-checks": {"100", "199"}, "1": {"100", "199"},
+	"approved-values": {"200", "299"}, "2": {"200", "299"},
+	"all-vocabs": {"211", "245"}, "210": {"211", "245"},
+	"all-external-sources": {"271", "277"}, "270": {"271", "277"},
 }
 
 var mustRules = []string{
@@ -98,10 +98,11 @@ func Rules() []string {
 
 // expandRule returns the rule names that a name, code or group stands for.
 func expandRule(name string) ([]string, error) {
-	if prefix, ok := ruleGroups[name]; ok {
+	if bounds, ok := ruleGroups[name]; ok {
 		var names []string
 		for _, r := range shouldRules {
-			if strings.HasPrefix(r.code, prefix) {
+			// Codes have three digits, so they compare as strings.
+			if r.code != "" && bounds[0] <= r.code && r.code <= bounds[1] {
 				names = append(names, r.name)
 			}
 		}

@@ -446,3 +446,28 @@ func TestDuplicateKeys(t *testing.T) {
 		t.Errorf("ValidateObject: %v, want one finding at /name", fs)
 	}
 }
+
+// TestRuleGroupsCoverTheirCodes: all-vocabs turns on every vocabulary
+// rule from 211 to 245, not only the codes that start with 21.
+func TestRuleGroupsCoverTheirCodes(t *testing.T) {
+	tool := `{"type":"tool","spec_version":"2.1",
+		"id":"tool--be0de8d8-914b-4e09-80ef-85e7ddd9d2f9",
+		"created":"2023-03-01T10:00:00.000Z","modified":"2023-03-01T10:00:00.000Z",
+		"name":"Example tool","tool_types":["example-kind"]}`
+	for _, group := range []string{"all-vocabs", "210", "approved-values", "2"} {
+		v, err := validate.New(validate.WithEnable(group))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := rules(v.ValidateObject([]byte(tool))); !slices.Contains(got, "tool-types") {
+			t.Errorf("enable %s: rules %v, want tool-types (code 222)", group, got)
+		}
+	}
+	v, err := validate.New(validate.WithDisable("all-vocabs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rules(v.ValidateObject([]byte(tool))); slices.Contains(got, "tool-types") {
+		t.Errorf("disable all-vocabs: rules %v still hold tool-types", got)
+	}
+}
