@@ -94,7 +94,7 @@ func newFlagSet(o *options) *flag.FlagSet {
 	set.BoolVar(&o.strictProperties, "strict-properties", false,
 		"report properties that STIX 2.1 does not define as errors")
 	set.BoolVar(&o.listRules, "list-rules", false,
-		"print the name of every rule, for -enable and -disable, and exit")
+		"print every rule for -enable and -disable, with its code, severity and\nwhat it checks, and exit")
 	return set
 }
 

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/opencti-go/sdk/stix/validate"
 )
@@ -28,9 +29,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitFailure
 	}
 	if o.listRules {
-		for _, name := range validate.Rules() {
-			fmt.Fprintln(stdout, name)
-		}
+		listRules(stdout)
 		return exitValid
 	}
 	v, err := o.validator()
@@ -55,6 +54,23 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	rep.finish(c.total)
 	return exitStatus(ctx, c.total, out.flush(), stderr)
+}
+
+// listRules prints every rule with its reference validator code, the
+// severity of its findings and what it checks, then the rule groups.
+func listRules(w io.Writer) {
+	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "RULE\tCODE\tSEVERITY\tCHECKS")
+	for _, r := range validate.RuleInfos() {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Name, r.Code, r.Severity, r.Description)
+	}
+	tw.Flush()
+	fmt.Fprint(w, `
+-enable and -disable take rule names, codes, and these groups of warning
+rules: format-checks or 1 (codes 1xx), approved-values or 2 (codes 2xx),
+all-vocabs or 210 (codes 211 to 245), all-external-sources or 270 (codes
+271 to 277). -strict reports warnings as errors.
+`)
 }
 
 // exitStatus reports why the command stops early, if it does, and returns

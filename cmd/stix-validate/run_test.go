@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/opencti-go/sdk/internal/testenv"
+	"github.com/opencti-go/sdk/stix/validate"
 )
 
 // result is the outcome of one run of the command.
@@ -222,10 +223,28 @@ func TestRunHelp(t *testing.T) {
 
 func TestRunListRules(t *testing.T) {
 	r := runCmd(t, "", "-list-rules")
-	rules := strings.Fields(r.stdout)
-	if r.code != exitValid || !slices.Contains(rules, "deterministic-id") ||
-		!slices.Contains(rules, "schema") {
-		t.Errorf("exit %d, rules %v", r.code, rules)
+	if r.code != exitValid || r.stderr != "" {
+		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	rows := map[string][]string{}
+	for line := range strings.Lines(r.stdout) {
+		if fields := strings.Fields(line); len(fields) > 0 {
+			rows[fields[0]] = fields
+		}
+	}
+	for _, name := range validate.Rules() {
+		if len(rows[name]) < 3 {
+			t.Errorf("rule %s: row %q, want severity and description", name, rows[name])
+		}
+	}
+	if got := rows["uuid-check"]; len(got) < 3 || got[1] != "103" || got[2] != "warning" {
+		t.Errorf("uuid-check row %q, want code 103 and warning", got)
+	}
+	if got := rows["schema"]; len(got) < 2 || got[1] != "error" {
+		t.Errorf("schema row %q, want error", got)
+	}
+	if !strings.Contains(r.stdout, "all-vocabs or 210 (codes 211 to 245)") {
+		t.Errorf("listing does not explain the rule groups:\n%s", r.stdout)
 	}
 }
 

@@ -471,3 +471,31 @@ func TestRuleGroupsCoverTheirCodes(t *testing.T) {
 		t.Errorf("disable all-vocabs: rules %v still hold tool-types", got)
 	}
 }
+
+func TestRuleInfosDescribeEveryRule(t *testing.T) {
+	infos := validate.RuleInfos()
+	if len(infos) != len(validate.Rules()) {
+		t.Fatalf("%d rule infos for %d rules", len(infos), len(validate.Rules()))
+	}
+	for i, info := range infos {
+		if info.Name != validate.Rules()[i] {
+			t.Errorf("info %d is %s, want %s", i, info.Name, validate.Rules()[i])
+		}
+		if info.Description == "" {
+			t.Errorf("%s has no description", info.Name)
+		}
+	}
+	byName := map[string]validate.RuleInfo{}
+	for _, info := range infos {
+		byName[info.Name] = info
+	}
+	if r := byName["uuid-check"]; r.Code != "103" || r.Severity != validate.SeverityWarning {
+		t.Errorf("uuid-check = %+v, want code 103 and warning", r)
+	}
+	if r := byName[validate.RuleSchema]; r.Code != "" || r.Severity != validate.SeverityError {
+		t.Errorf("schema = %+v, want no code and error", r)
+	}
+	if r := byName[validate.RuleSpecVersion]; r.Severity != validate.SeverityInfo {
+		t.Errorf("spec-version = %+v, want info", r)
+	}
+}
