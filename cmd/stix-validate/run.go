@@ -35,6 +35,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	v, err := o.validator()
 	if err != nil {
 		fmt.Fprintf(stderr, "stix-validate: %v\n", err)
+		if errors.Is(err, validate.ErrUnknownRule) {
+			fmt.Fprintln(stderr, "Run stix-validate -list-rules for the rule names, codes and groups.")
+		}
 		return exitFailure
 	}
 

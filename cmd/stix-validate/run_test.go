@@ -187,6 +187,7 @@ func TestRunUsageErrors(t *testing.T) {
 		{nil, "no input"},
 		{[]string{"-no-such-flag", "x.json"}, "no-such-flag"},
 		{[]string{"-enable", "no-such-rule", "x.json"}, "no-such-rule"},
+		{[]string{"-disable", "no-such-rule", "x.json"}, "stix-validate -list-rules"},
 		{[]string{"-disable", "a,,b", "x.json"}, "empty rule name"},
 		{[]string{"-schemas", "/no/such/dir", "x.json"}, "/no/such/dir"},
 		{[]string{"-", "-"}, "more than once"},

@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 )
@@ -30,6 +31,10 @@ const (
 	RuleStrictProperties  = "strict-properties"  // custom property with WithStrictProperties
 	RuleSpecVersion       = "spec-version"       // not a STIX 2.1 object
 )
+
+// ErrUnknownRule is the error class of a rule name given to WithEnable or
+// WithDisable that is not a rule name, code or group.
+var ErrUnknownRule = errors.New("unknown rule")
 
 // rule describes one check. SHOULD rules carry the check code of the OASIS
 // reference validator, so that Enable and Disable accept either form.
@@ -116,8 +121,9 @@ func expandRule(name string) ([]string, error) {
 	if slices.Contains(mustRules, name) {
 		return []string{name}, nil
 	}
-	return nil, fmt.Errorf("unknown rule %q: use a name from validate.Rules, "+
-		"a reference check code such as 101, or a group such as format-checks", name)
+	return nil, fmt.Errorf("%w %q: use a name from validate.Rules, "+
+		"a reference check code such as 101, or a group such as format-checks",
+		ErrUnknownRule, name)
 }
 
 // activeRules computes the set of rules that run. By default every rule

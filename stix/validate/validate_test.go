@@ -120,8 +120,8 @@ func TestDisableAndEnable(t *testing.T) {
 	if len(got) != 1 || got[0] != "open-vocab-format" {
 		t.Errorf("enable only open-vocab-format: rules %v", got)
 	}
-	if _, err := validate.New(validate.WithEnable("no-such-rule")); err == nil ||
-		!strings.Contains(err.Error(), "no-such-rule") {
+	if _, err := validate.New(validate.WithEnable("no-such-rule")); !errors.Is(err,
+		validate.ErrUnknownRule) || !strings.Contains(err.Error(), "no-such-rule") {
 		t.Errorf("unknown rule: err = %v", err)
 	}
 }
