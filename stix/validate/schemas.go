@@ -4,6 +4,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"math/big"
 	"path"
 	"strconv"
 	"strings"
@@ -201,6 +202,14 @@ func schemaMessage(e *jsonschema.ValidationError) string {
 		return "must satisfy " + what + " of: " + strings.Join(reasons, "; or ")
 	case *kind.Not:
 		return "has a value or combination of properties that is not allowed here"
+	case *kind.Minimum:
+		return "number " + ratText(k.Got) + " is below the minimum " + ratText(k.Want)
+	case *kind.Maximum:
+		return "number " + ratText(k.Got) + " is above the maximum " + ratText(k.Want)
+	case *kind.ExclusiveMinimum:
+		return "number " + ratText(k.Got) + " must be above " + ratText(k.Want)
+	case *kind.ExclusiveMaximum:
+		return "number " + ratText(k.Got) + " must be below " + ratText(k.Want)
 	case *kind.PropertyNames:
 		reason := ""
 		if len(e.Causes) > 0 {
@@ -209,6 +218,16 @@ func schemaMessage(e *jsonschema.ValidationError) string {
 		return "invalid property name " + strconv.Quote(k.Property) + reason
 	}
 	return localize(e)
+}
+
+// ratText formats a number of a range keyword. The schema library prints
+// such numbers as float64, which shows 1e400 as +Inf and rounds
+// 100.0000000000000001 to 100, so the message would not name the value.
+func ratText(r *big.Rat) string {
+	if r.IsInt() && r.Num().IsInt64() {
+		return r.Num().String()
+	}
+	return new(big.Float).SetPrec(256).SetRat(r).Text('g', 25)
 }
 
 // branchReason summarises why one anyOf or oneOf branch failed.

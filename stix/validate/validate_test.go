@@ -499,3 +499,19 @@ func TestRuleInfosDescribeEveryRule(t *testing.T) {
 		t.Errorf("spec-version = %+v, want info", r)
 	}
 }
+
+// TestRangeFindingNamesNumber: a number out of range is written exactly in
+// the message, even when a float64 cannot hold it.
+func TestRangeFindingNamesNumber(t *testing.T) {
+	for number, want := range map[string]string{
+		"1e400":                "number 1e+400 is above the maximum 100",
+		"18446744073709551616": "number 18446744073709551616 is above the maximum 100",
+		"-1":                   "number -1 is below the minimum 0",
+	} {
+		raw := strings.Replace(identity, `"name"`, `"confidence":`+number+`,"name"`, 1)
+		fs := validate.Object([]byte(raw))
+		if len(fs) != 1 || fs[0].Pointer != "/confidence" || fs[0].Message != want {
+			t.Errorf("confidence %s: %v, want one finding %q", number, fs, want)
+		}
+	}
+}
