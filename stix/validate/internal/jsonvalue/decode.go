@@ -8,7 +8,6 @@ package jsonvalue
 
 import (
 	"encoding/json"
-	"errors"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -82,11 +81,14 @@ func (d *decoder) skipSpace() {
 	}
 }
 
-var errEOF = errors.New("unexpected end of JSON input")
+// eof reports input that ends inside a value.
+func (d *decoder) eof() error {
+	return &SyntaxError{Offset: len(d.data), Msg: "input ends inside a JSON value"}
+}
 
 func (d *decoder) value(depth int) (any, error) {
 	if d.pos >= len(d.data) {
-		return nil, errEOF
+		return nil, d.eof()
 	}
 	switch c := d.data[d.pos]; {
 	case c == '{':
@@ -111,7 +113,7 @@ func (d *decoder) value(depth int) (any, error) {
 func (d *decoder) literal(word string, v any) (any, error) {
 	for i := 0; i < len(word); i++ {
 		if d.pos >= len(d.data) {
-			return nil, errEOF
+			return nil, d.eof()
 		}
 		if d.data[d.pos] != word[i] {
 			return nil, d.errorf("invalid character " + quoteByte(d.data[d.pos]) +
@@ -124,7 +126,7 @@ func (d *decoder) literal(word string, v any) (any, error) {
 
 func (d *decoder) object(depth int) (any, error) {
 	if depth > maxDepth {
-		return nil, d.errorf("exceeded max depth")
+		return nil, d.errorf("arrays and objects nested deeper than " + strconv.Itoa(maxDepth) + " levels")
 	}
 	d.pos++
 	m := map[string]any{}
@@ -135,7 +137,7 @@ func (d *decoder) object(depth int) (any, error) {
 	}
 	for {
 		if d.pos >= len(d.data) {
-			return nil, errEOF
+			return nil, d.eof()
 		}
 		if d.data[d.pos] != '"' {
 			return nil, d.errorf("invalid character " + quoteByte(d.data[d.pos]) +
@@ -148,7 +150,7 @@ func (d *decoder) object(depth int) (any, error) {
 		}
 		d.skipSpace()
 		if d.pos >= len(d.data) {
-			return nil, errEOF
+			return nil, d.eof()
 		}
 		if d.data[d.pos] != ':' {
 			return nil, d.errorf("invalid character " + quoteByte(d.data[d.pos]) +
@@ -168,7 +170,7 @@ func (d *decoder) object(depth int) (any, error) {
 		}
 		d.skipSpace()
 		if d.pos >= len(d.data) {
-			return nil, errEOF
+			return nil, d.eof()
 		}
 		switch d.data[d.pos] {
 		case ',':
@@ -186,7 +188,7 @@ func (d *decoder) object(depth int) (any, error) {
 
 func (d *decoder) array(depth int) (any, error) {
 	if depth > maxDepth {
-		return nil, d.errorf("exceeded max depth")
+		return nil, d.errorf("arrays and objects nested deeper than " + strconv.Itoa(maxDepth) + " levels")
 	}
 	d.pos++
 	list := []any{}
@@ -204,7 +206,7 @@ func (d *decoder) array(depth int) (any, error) {
 		list = append(list, v)
 		d.skipSpace()
 		if d.pos >= len(d.data) {
-			return nil, errEOF
+			return nil, d.eof()
 		}
 		switch d.data[d.pos] {
 		case ',':
@@ -248,7 +250,7 @@ func (d *decoder) number() (any, error) {
 
 func (d *decoder) badNumber() error {
 	if d.pos >= len(d.data) {
-		return errEOF
+		return d.eof()
 	}
 	return d.errorf("invalid character " + quoteByte(d.data[d.pos]) + " in numeric literal")
 }
@@ -286,7 +288,7 @@ func (d *decoder) str() (any, error) {
 		}
 		d.pos++
 	}
-	return nil, errEOF
+	return nil, d.eof()
 }
 
 func (d *decoder) slowStr(start int) (any, error) {
@@ -314,13 +316,13 @@ func (d *decoder) slowStr(start int) (any, error) {
 			d.pos += size
 		}
 	}
-	return nil, errEOF
+	return nil, d.eof()
 }
 
 func (d *decoder) escape(buf []byte) ([]byte, error) {
 	d.pos++
 	if d.pos >= len(d.data) {
-		return nil, errEOF
+		return nil, d.eof()
 	}
 	c := d.data[d.pos]
 	d.pos++
@@ -375,7 +377,7 @@ func (d *decoder) hex4() (rune, error) {
 					" in \\u hexadecimal character escape")
 			}
 		}
-		return 0, errEOF
+		return 0, d.eof()
 	}
 	var r rune
 	for i := 0; i < 4; i++ {

@@ -76,3 +76,22 @@ func TestDecodeWithDuplicatesReportsKeys(t *testing.T) {
 		t.Errorf("keys in separate objects reported as duplicates: %+v", dups)
 	}
 }
+
+func TestDecodeDepthErrorNamesLimit(t *testing.T) {
+	for _, open := range []string{"[", `{"a":`} {
+		_, err := Decode([]byte(strings.Repeat(open, maxDepth+1)))
+		if err == nil || !strings.Contains(err.Error(), "nested deeper than 10000 levels") {
+			t.Errorf("%d levels of %s: error %v does not name the limit", maxDepth+1, open, err)
+		}
+	}
+}
+
+func TestDecodeEndOfInputHasOffset(t *testing.T) {
+	for _, s := range []string{`{`, `{"a":[1,`, `"abc`, `1e`, `"\u12`, `tru`} {
+		_, err := Decode([]byte(s))
+		var syntax *SyntaxError
+		if !errors.As(err, &syntax) || syntax.Offset != len(s) {
+			t.Errorf("%q: error %v, want a SyntaxError at offset %d", s, err, len(s))
+		}
+	}
+}
