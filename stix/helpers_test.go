@@ -365,6 +365,22 @@ func TestDecodeRejectsTrailingData(t *testing.T) {
 	}
 }
 
+func TestDecodeSkipsByteOrderMark(t *testing.T) {
+	in := `{"type":"url","spec_version":"2.1","id":"url--6e0d20a8-760d-40ab-b54b-c1e8dc9c9a22",` +
+		`"value":"https://example.com/"}`
+	o, err := stix.Decode([]byte("\xEF\xBB\xBF" + in))
+	if err != nil {
+		t.Fatalf("object after a byte order mark: %v", err)
+	}
+	out, err := stix.Marshal(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := diffJSON("", jsonValue(t, []byte(in)), jsonValue(t, out)); d != "" {
+		t.Errorf("object after a byte order mark: %s", d)
+	}
+}
+
 // Decoding from several goroutines at once is safe, including the first
 // use of each type (run this test alone under -race to cover that).
 func TestDecodeConcurrent(t *testing.T) {

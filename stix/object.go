@@ -1,6 +1,7 @@
 package stix
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -43,9 +44,10 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 // Decode checks the JSON types of the properties it models and the form of
 // timestamps. It does not validate the object against STIX rules (required
 // properties, vocabularies, identifier formats): the stix/validate package
-// does.
+// does. A UTF-8 byte order mark at the start is skipped, as BundleReader
+// skips it.
 func Decode(data []byte) (Object, error) {
-	return decodeObject(data, false)
+	return decodeObject(bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")), false)
 }
 
 // decodeObject decodes an object; with alias set, its strings share memory
