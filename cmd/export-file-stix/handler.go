@@ -84,7 +84,36 @@ func requestOf(msg *connector.Message) (export.Request, error) {
 		req.ListParams = &export.ListParams{Search: p.Search, Filters: filters,
 			OrderBy: p.OrderBy, OrderMode: p.OrderMode, Raw: p.Raw}
 	}
+	if err := checkList(&req); err != nil {
+		return export.Request{}, err
+	}
 	return req, req.Validate()
+}
+
+// checkList checks the list of a selection or query export: the
+// entity_type the file is attached to, and a selection that names at least
+// one id. A selection reads only the selected ids, even when main_filter
+// does not name them.
+func checkList(req *export.Request) error {
+	if req.Scope != export.ScopeSelection && req.Scope != export.ScopeQuery {
+		return nil
+	}
+	entityType, err := canonicalListType(req.Scope, req.EntityType)
+	if err != nil {
+		return err
+	}
+	req.EntityType = entityType
+	if req.Scope != export.ScopeSelection {
+		return nil
+	}
+	if len(req.SelectedIDs) == 0 {
+		return fmt.Errorf("%w: selected_ids is empty for a selection export: select at "+
+			"least one entity, or use export_scope query", export.ErrInvalidRequest)
+	}
+	if req.MainFilter != nil {
+		req.MainFilter = pycti.And(pycti.IDs(req.SelectedIDs...), req.MainFilter)
+	}
+	return nil
 }
 
 func parseFilter(name string, raw []byte) (*pycti.FilterGroup, error) {

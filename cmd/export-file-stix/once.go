@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"github.com/opencti-go/sdk/connector"
+	"github.com/opencti-go/sdk/pycti/export"
 )
 
 // receivedText is the work message sent when an export starts, pycti's.
@@ -48,7 +49,10 @@ func (a *app) runOnce(ctx context.Context, path string, stdin io.Reader) int {
 			return exitFailed
 		}
 	}
-	if herr != nil {
+	switch {
+	case errors.Is(herr, export.ErrInvalidRequest):
+		return exitUsage
+	case herr != nil:
 		return exitFailed
 	}
 	a.log.Info("export message processed", slog.String("work_id", workID),
