@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"io/fs"
 	"net/http"
@@ -75,6 +76,22 @@ func loadSettings(path string, lookupEnv func(string) (string, bool)) (*settings
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return settingsFrom(src)
+}
+
+// checkConfigFlag rejects a --config path that does not exist. Only the
+// default config.yml may be missing, so that a mistyped path is not
+// silently replaced by the environment alone. An empty path means no file.
+func checkConfigFlag(flags *flag.FlagSet, path string) error {
+	explicit := false
+	flags.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "config" })
+	if !explicit || path == "" {
+		return nil
+	}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("config file %s given with --config not found: fix the path, or "+
+			"leave --config out to read config.yml in the working directory if it exists", path)
+	}
+	return nil
 }
 
 func settingsFrom(src *connector.Source) (*settings, error) {

@@ -67,7 +67,7 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 	fs := flag.NewFlagSet("export-file-stix", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	configPath := fs.String("config", "config.yml", "`path` of the configuration file; "+
-		"a missing file leaves the environment alone")
+		"only the default config.yml may be missing")
 	once := fs.String("once", "", "process the export message in `file` (- for standard input) "+
 		"without RabbitMQ, then exit")
 	demo := fs.Bool("demo", false, "run the offline demo: an in-memory platform with sample "+
@@ -90,6 +90,10 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 	}
 	if *demo {
 		return runDemo(ctx, *output, stdout, stderr)
+	}
+	if err := checkConfigFlag(fs, *configPath); err != nil {
+		fmt.Fprintf(stderr, "export-file-stix: %v\n", err)
+		return exitUsage
 	}
 	app, err := setup(*configPath, lookupEnv, stderr)
 	if err != nil {

@@ -169,3 +169,28 @@ func TestSampleConfigLoads(t *testing.T) {
 		t.Errorf("settings = %+v, %q; want the sample's values", s.conn, s.profile)
 	}
 }
+
+// A --config path that does not exist is an error that names it, while a
+// missing default config.yml is not.
+func TestMissingConfigFileExitsTwo(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "missing.yml")
+	var stderr bytes.Buffer
+	// A cancelled context stops the connector at once if the path is read
+	// as no file.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+
+	code := run(ctx, []string{"--config", path}, envOf(minimalEnv()), nil,
+		&bytes.Buffer{}, &stderr)
+
+	if code != exitUsage {
+		t.Errorf("exit code %d, want %d", code, exitUsage)
+	}
+	if !strings.Contains(stderr.String(), path) || !strings.Contains(stderr.String(), "not found") {
+		t.Errorf("stderr = %q, want it to say %s is not found", stderr.String(), path)
+	}
+	t.Chdir(t.TempDir())
+	if _, err := loadSettings("config.yml", envOf(minimalEnv())); err != nil {
+		t.Errorf("missing default config.yml: %v", err)
+	}
+}
