@@ -95,6 +95,7 @@ func TestConfigBooleanSpellings(t *testing.T) {
 		{"false", false, false}, {"False", false, false}, {"no", false, false},
 		{"TRUE", true, true}, {"1", true, true}, {"t", true, true},
 		{"0", false, true}, {"FALSE", false, true},
+		{" false ", false, true}, {"True\n", true, true}, {" 1", true, true},
 	} {
 		env := baseEnv()
 		env["CONNECTOR_EXPOSE_METRICS"] = tc.value

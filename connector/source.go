@@ -123,8 +123,9 @@ func (s *Source) String(env, path, def string) string {
 
 // Bool returns the value of a key as a boolean, or def. It accepts pycti's
 // spellings (yes, true, True, no, false, False) and YAML booleans, and also
-// what strconv.ParseBool accepts (1, t, TRUE, 0, f, FALSE…) with a warning,
-// because pycti would keep those as strings.
+// what strconv.ParseBool accepts (1, t, TRUE, 0, f, FALSE…) and values with
+// spaces around them, with a warning, because pycti would keep those as
+// strings.
 func (s *Source) Bool(env, path string, def bool) (bool, error) {
 	v, ok := s.raw(env, path)
 	if !ok {
@@ -136,20 +137,31 @@ func (s *Source) Bool(env, path string, def bool) (bool, error) {
 	if err := notScalar(env, path, v, "true or false"); err != nil {
 		return def, err
 	}
-	text := fmt.Sprint(v)
+	raw := fmt.Sprint(v)
+	text := strings.TrimSpace(raw)
+	b, pyctiSpelling := true, true
 	switch text {
 	case "yes", "true", "True":
-		return true, nil
 	case "no", "false", "False":
-		return false, nil
+		b = false
+	default:
+		var err error
+		if b, err = strconv.ParseBool(text); err != nil {
+			return def, &ConfigError{Env: env, YAML: path,
+				Reason: fmt.Sprintf("invalid boolean %q: use true or false", raw)}
+		}
+		pyctiSpelling = false
 	}
-	b, err := strconv.ParseBool(text)
-	if err != nil {
-		return def, &ConfigError{Env: env, YAML: path,
-			Reason: fmt.Sprintf("invalid boolean %q: use true or false", text)}
+	switch {
+	case !pyctiSpelling:
+		s.warnings = append(s.warnings, fmt.Sprintf(
+			"%s=%q read as %t; pycti only accepts true, false, yes or no", env, raw, b))
+	case text != raw:
+		// pycti compares the raw text, so it would read " false " as a string.
+		s.warnings = append(s.warnings, fmt.Sprintf(
+			"%s=%q read as %t; remove the spaces around it, which pycti does not accept",
+			env, raw, b))
 	}
-	s.warnings = append(s.warnings, fmt.Sprintf(
-		"%s=%q read as %t; pycti only accepts true, false, yes or no", env, text, b))
 	return b, nil
 }
 

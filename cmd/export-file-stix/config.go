@@ -105,8 +105,8 @@ func settingsFrom(src *connector.Source) (*settings, error) {
 		errs = append(errs, fmt.Errorf("CONNECTOR_TYPE (connector.type) %q: this connector "+
 			"is an export connector; unset it or set %s", cfg.Type, connector.TypeInternalExportFile))
 	}
-	profile := strings.ToLower(src.String("EXPORT_FILE_STIX_PROFILE", "export_file_stix.profile",
-		string(export.ProfileNative)))
+	profile := strings.ToLower(strings.TrimSpace(src.String("EXPORT_FILE_STIX_PROFILE", "export_file_stix.profile",
+		string(export.ProfileNative))))
 	switch export.Profile(profile) {
 	case export.ProfileNative, export.ProfilePycti:
 		s.profile = export.Profile(profile)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -94,6 +95,34 @@ func TestSettingsRejectInvalidValues(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), key) {
 			t.Errorf("%s=%q: err = %v, want an error naming the key", key, value, err)
 		}
+	}
+}
+
+// Values with spaces around them, as .env files and quoted YAML often
+// have, are read without the spaces.
+func TestSettingsTrimSpaces(t *testing.T) {
+	env := minimalEnv()
+	env["EXPORT_FILE_STIX_PROFILE"] = " Pycti "
+	env["EXPORT_FILE_STIX_PYCTI_COMPAT"] = "true "
+	env["OPENCTI_JSON_LOGGING"] = " false"
+	env["CONNECTOR_LOG_LEVEL"] = " INFO "
+
+	s, err := loadSettings("", envOf(env))
+
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.profile != export.ProfilePycti {
+		t.Errorf("profile %q, want pycti", s.profile)
+	}
+	if !s.pyctiCompat {
+		t.Error("pycti_compat false, want true")
+	}
+	if s.conn.JSONLogging {
+		t.Error("json_logging true, want false")
+	}
+	if s.conn.LogLevel != slog.LevelInfo {
+		t.Errorf("log level %v, want INFO", s.conn.LogLevel)
 	}
 }
 
