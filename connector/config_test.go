@@ -264,3 +264,23 @@ func TestSecretRedaction(t *testing.T) {
 		t.Error("Reveal lost the token")
 	}
 }
+
+// UnreadKeys names the config.yml keys that no read asked for, and the
+// sections that are not mappings, even when the environment sets a key.
+func TestSourceUnreadKeys(t *testing.T) {
+	doc := "opencti:\n  url: http://yaml\n  urll: http://typo\nextra: [1]\n" +
+		"connector:\n  id: " + validID + "\n"
+	src, err := connector.NewSource([]byte(doc), mapEnv(baseEnv()))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	if _, err := connector.ConfigFromSource(src); err != nil {
+		t.Fatal(err)
+	}
+
+	got := fmt.Sprint(src.UnreadKeys())
+	if want := "[extra opencti.urll]"; got != want {
+		t.Errorf("unread keys %s, want %s", got, want)
+	}
+}

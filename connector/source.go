@@ -6,8 +6,10 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -21,18 +23,21 @@ import (
 //
 // Connectors read their own keys from the same Source as the framework, so
 // one config.yml and one environment serve both. A Source is safe for
-// concurrent reads but its warnings list is not: read it once after loading.
+// concurrent use.
 type Source struct {
 	yaml      map[string]any
 	lookupEnv func(string) (string, bool)
-	warnings  []string
+
+	mu       sync.Mutex
+	warnings []string        // guarded by mu
+	read     map[string]bool // config.yml paths asked for, guarded by mu
 }
 
 // NewSource builds a Source from a config.yml document (nil or empty for
 // none) and an environment lookup function such as os.LookupEnv (nil for
 // none). It reads nothing by itself.
 func NewSource(yamlDoc []byte, lookupEnv func(string) (string, bool)) (*Source, error) {
-	src := &Source{yaml: map[string]any{}, lookupEnv: lookupEnv}
+	src := &Source{yaml: map[string]any{}, lookupEnv: lookupEnv, read: map[string]bool{}}
 	if src.lookupEnv == nil {
 		src.lookupEnv = func(string) (string, bool) { return "", false }
 	}
@@ -73,11 +78,49 @@ func LoadSource(path string) (*Source, error) {
 // Warnings returns notes collected while reading values, such as boolean
 // spellings pycti would not accept. The command logs them once its logger
 // exists.
-func (s *Source) Warnings() []string { return s.warnings }
+func (s *Source) Warnings() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.warnings)
+}
+
+func (s *Source) warn(format string, args ...any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.warnings = append(s.warnings, fmt.Sprintf(format, args...))
+}
+
+// UnreadKeys returns the config.yml paths (section.key) that no read has
+// asked for, sorted, such as a misspelt key. A section that is not a
+// mapping is returned by its name. Call it after reading every key.
+func (s *Source) UnreadKeys() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var unread []string
+	for section, v := range s.yaml {
+		keys, ok := v.(map[string]any)
+		if !ok {
+			unread = append(unread, section)
+			continue
+		}
+		for key := range keys {
+			if path := section + "." + key; !s.read[path] {
+				unread = append(unread, path)
+			}
+		}
+	}
+	slices.Sort(unread)
+	return unread
+}
 
 // raw returns the value for a key and whether one was found. An empty
 // string counts as not found, so the default applies.
 func (s *Source) raw(env, path string) (any, bool) {
+	if path != "" {
+		s.mu.Lock()
+		s.read[path] = true
+		s.mu.Unlock()
+	}
 	if env != "" {
 		if v, ok := s.lookupEnv(env); ok {
 			return v, v != ""
@@ -154,13 +197,11 @@ func (s *Source) Bool(env, path string, def bool) (bool, error) {
 	}
 	switch {
 	case !pyctiSpelling:
-		s.warnings = append(s.warnings, fmt.Sprintf(
-			"%s=%q read as %t; pycti only accepts true, false, yes or no", env, raw, b))
+		s.warn("%s=%q read as %t; pycti only accepts true, false, yes or no", env, raw, b)
 	case text != raw:
 		// pycti compares the raw text, so it would read " false " as a string.
-		s.warnings = append(s.warnings, fmt.Sprintf(
-			"%s=%q read as %t; remove the spaces around it, which pycti does not accept",
-			env, raw, b))
+		s.warn("%s=%q read as %t; remove the spaces around it, which pycti does not accept",
+			env, raw, b)
 	}
 	return b, nil
 }

@@ -75,7 +75,7 @@ func loadSettings(path string, lookupEnv func(string) (string, bool)) (*settings
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return settingsFrom(src)
+	return settingsFrom(src, path)
 }
 
 // checkConfigFlag rejects a --config path that does not exist. Only the
@@ -94,7 +94,9 @@ func checkConfigFlag(flags *flag.FlagSet, path string) error {
 	return nil
 }
 
-func settingsFrom(src *connector.Source) (*settings, error) {
+// settingsFrom reads and checks the settings of src, whose config.yml is
+// the file at path.
+func settingsFrom(src *connector.Source, path string) (*settings, error) {
 	var errs []error
 	cfg, err := connector.ConfigFromSource(src)
 	if err != nil {
@@ -105,8 +107,9 @@ func settingsFrom(src *connector.Source) (*settings, error) {
 		errs = append(errs, fmt.Errorf("CONNECTOR_TYPE (connector.type) %q: this connector "+
 			"is an export connector; unset it or set %s", cfg.Type, connector.TypeInternalExportFile))
 	}
-	profile := strings.ToLower(strings.TrimSpace(src.String("EXPORT_FILE_STIX_PROFILE", "export_file_stix.profile",
-		string(export.ProfileNative))))
+	profile := src.String("EXPORT_FILE_STIX_PROFILE", "export_file_stix.profile",
+		string(export.ProfileNative))
+	profile = strings.ToLower(strings.TrimSpace(profile))
 	switch export.Profile(profile) {
 	case export.ProfileNative, export.ProfilePycti:
 		s.profile = export.Profile(profile)
@@ -125,11 +128,44 @@ func settingsFrom(src *connector.Source) (*settings, error) {
 		s.warnings = append(s.warnings, "CONNECTOR_CONFIDENCE_LEVEL is ignored, as by "+
 			"platforms since 6.0")
 	}
+	unread := unreadKeys(src, path)
 	if len(errs) > 0 {
+		if unread != "" {
+			errs = append(errs, errors.New(unread))
+		}
 		return nil, errors.Join(errs...)
 	}
 	s.warnings = append(s.warnings, cfg.Warnings()...)
+	if unread != "" {
+		s.warnings = append(s.warnings, unread)
+	}
 	return s, nil
+}
+
+// unreadKeys describes the keys of the config.yml file at path that no
+// setting reads, "" for none. They are ignored, and most often misspelt.
+func unreadKeys(src *connector.Source, path string) string {
+	var keys, sections []string
+	for _, key := range src.UnreadKeys() {
+		if strings.Contains(key, ".") {
+			keys = append(keys, key)
+		} else {
+			sections = append(sections, key)
+		}
+	}
+	var notes []string
+	if len(keys) > 0 {
+		notes = append(notes, fmt.Sprintf("no setting of export-file-stix reads %s",
+			strings.Join(keys, ", ")))
+	}
+	if len(sections) > 0 {
+		notes = append(notes, fmt.Sprintf("%s is not a section of keys", strings.Join(sections, ", ")))
+	}
+	if len(notes) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s: %s; these are ignored: check their spelling and nesting against "+
+		"docs/configuration.md", path, strings.Join(notes, ", and "))
 }
 
 // exportOptions returns the engine's options.

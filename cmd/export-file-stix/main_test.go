@@ -126,6 +126,32 @@ func TestSettingsTrimSpaces(t *testing.T) {
 	}
 }
 
+// Keys of config.yml that no setting reads, most often misspelt, are named
+// in a warning, and in the error when the configuration is invalid.
+func TestSettingsNameUnreadKeys(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yml")
+	doc := "opencti:\n  urll: http://typo\nexport_file_stix:\n  profil: pycti\n"
+	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	s, err := loadSettings(path, envOf(minimalEnv()))
+
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "no setting of export-file-stix reads export_file_stix.profil, opencti.urll"
+	if !strings.Contains(strings.Join(s.warnings, "\n"), want) {
+		t.Errorf("warnings %q, want one containing %q", s.warnings, want)
+	}
+	env := minimalEnv()
+	delete(env, "OPENCTI_URL")
+	if _, err := loadSettings(path, envOf(env)); err == nil ||
+		!strings.Contains(err.Error(), "opencti.urll") {
+		t.Errorf("without OPENCTI_URL: err = %v, want it to name opencti.urll", err)
+	}
+}
+
 func TestHelpListsFlags(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	code := run(context.Background(), []string{"--help"}, envOf(nil), nil, &stdout, &stderr)
