@@ -465,23 +465,49 @@ func parseLevel(raw string) (slog.Level, error) {
 		Reason: fmt.Sprintf("invalid level %q: use debug, info, warn or error", raw)}
 }
 
-// parseHeaders reads "Name:value;Name2:value2".
+// parseHeaders reads "Name:value;Name2:value2". Its errors name the header
+// and never its value, which is often a secret.
 func parseHeaders(raw string) (http.Header, error) {
 	if strings.TrimSpace(raw) == "" {
 		return nil, nil
 	}
+	invalid := func(format string, args ...any) error {
+		return &ConfigError{Env: "OPENCTI_CUSTOM_HEADERS", YAML: "opencti.custom_headers",
+			Reason: fmt.Sprintf(format, args...) + ": use Name:value;Name2:value2"}
+	}
 	headers := http.Header{}
+	entry := 0
 	for pair := range strings.SplitSeq(raw, ";") {
 		if strings.TrimSpace(pair) == "" {
 			continue
 		}
+		entry++
 		name, value, ok := strings.Cut(pair, ":")
 		name = strings.TrimSpace(name)
-		if !ok || name == "" {
-			return nil, &ConfigError{Env: "OPENCTI_CUSTOM_HEADERS", YAML: "opencti.custom_headers",
-				Reason: fmt.Sprintf("invalid header %q: use Name:value;Name2:value2", pair)}
+		switch {
+		case !ok:
+			return nil, invalid("invalid header %d: no colon between name and value", entry)
+		case !validHeaderName(name):
+			return nil, invalid("invalid header name %q", name)
+		case strings.ContainsFunc(value, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }):
+			return nil, invalid("invalid value of header %s: it contains a control character",
+				name)
 		}
 		headers.Add(name, strings.TrimSpace(value))
 	}
 	return headers, nil
+}
+
+// validHeaderName reports whether name is an HTTP field name: a token of
+// RFC 9110, section 5.6.2.
+func validHeaderName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for _, r := range name {
+		if r > '~' || r <= ' ' || strings.ContainsRune(`"(),/:;<=>?@[\]{}`, r) {
+			return false
+		}
+	}
+	return true
 }

@@ -145,7 +145,10 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		{"CONNECTOR_QUEUE_THRESHOLD", "+Inf", `invalid number "+Inf"`},
 		{"CONNECTOR_LISTEN_PROTOCOL", "API", `"API" is not supported`},
 		{"CONNECTOR_QUEUE_PROTOCOL", "kafka", `invalid value "kafka"`},
-		{"OPENCTI_CUSTOM_HEADERS", "NoColon", `invalid header "NoColon"`},
+		{"OPENCTI_CUSTOM_HEADERS", "X-A:1;X-Key=s3cret", "invalid header 2: no colon"},
+		{"OPENCTI_CUSTOM_HEADERS", "Bad Name:v", `invalid header name "Bad Name"`},
+		{"OPENCTI_CUSTOM_HEADERS", "X-K:a\x00b", "invalid value of header X-K: it contains " +
+			"a control character"},
 		{"OPENCTI_SSL_VERIFY", "ture", `config OPENCTI_SSL_VERIFY (opencti.ssl_verify): "ture" ` +
 			"is not a boolean, so it is read as the path of a CA bundle, but no such file"},
 		{"OPENCTI_SSL_VERIFY", os.TempDir(), "is a directory: set true or false, or the path"},
@@ -158,6 +161,9 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		_, err := loadConfig(t, "", env)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s=%q: error %v, want it to contain %q", tc.set, tc.value, err, tc.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("%s=%q: error %v shows the secret", tc.set, tc.value, err)
 		}
 		var cerr *connector.ConfigError
 		if !errors.As(err, &cerr) {
