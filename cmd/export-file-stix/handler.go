@@ -65,6 +65,14 @@ func requestOf(msg *connector.Message) (export.Request, error) {
 	if ev.MaxMarking != "" && len(ev.AccessFilter) == 0 {
 		return export.Request{}, errOldMessage
 	}
+	// The platform routes an export to the connectors whose scope has its
+	// format, so another format comes from a wrong scope or a hand-written
+	// message, and a STIX bundle must not be stored under its name.
+	if f := strings.TrimSpace(ev.Format); f != "" && !strings.EqualFold(f, stixMIME) {
+		return export.Request{}, fmt.Errorf("%w: format %q is not produced by this connector: "+
+			"it writes %s; set CONNECTOR_SCOPE to %s only", export.ErrInvalidRequest, ev.Format,
+			stixMIME, stixMIME)
+	}
 	req := export.Request{Scope: export.Scope(ev.ExportScope), Mode: export.Mode(ev.ExportType),
 		EntityType: ev.EntityType, EntityID: ev.EntityID, FileName: ev.FileName,
 		FileMarkings: ev.FileMarkings, ApplicantID: msg.Internal.ApplicantID,

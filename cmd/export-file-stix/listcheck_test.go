@@ -75,9 +75,10 @@ func TestOnceQueryTypeIgnoresCase(t *testing.T) {
 	}
 }
 
-// A list export of an unknown type, or of a selection without ids, marks
-// the work in error with the value and the fix, and stores no file.
-func TestOnceRejectsInvalidLists(t *testing.T) {
+// A list export of an unknown type, of a selection without ids or of a
+// format other than STIX marks the work in error with the value and the
+// fix, and stores no file.
+func TestOnceRejectsInvalidRequests(t *testing.T) {
 	cases := []struct {
 		name, scope, entityType string
 		extra                   map[string]any
@@ -89,6 +90,8 @@ func TestOnceRejectsInvalidLists(t *testing.T) {
 			map[string]any{"selected_ids": []string{"x"}}, `unknown entity_type "Foo"`},
 		{"empty selection", "selection", "Stix-Domain-Object",
 			map[string]any{"selected_ids": []string{}}, "selected_ids is empty"},
+		{"csv format", "query", "Report", map[string]any{"format": "text/csv"},
+			`format "text/csv" is not produced by this connector`},
 	}
 	srv, client, env := oncePlatform(t)
 	for _, tc := range cases {
@@ -141,7 +144,8 @@ func TestListTypesMatchSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	concrete := regexp.MustCompile(`(?m)^type (\w+) implements[^{]*\b(StixDomainObject|StixCyberObservable)\b`)
+	concrete := regexp.MustCompile(
+		`(?m)^type (\w+) implements[^{]*\b(StixDomainObject|StixCyberObservable)\b`)
 	defined := regexp.MustCompile(`(?m)^(?:type|interface) (\w+)`)
 	graphQLTypes := map[string]bool{}
 	for _, m := range defined.FindAllSubmatch(data, -1) {
