@@ -127,7 +127,9 @@ func checkList(req *export.Request) error {
 func parseFilter(name string, raw []byte) (*pycti.FilterGroup, error) {
 	g, err := pycti.ParseFilterGroup(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", export.ErrInvalidRequest, name, err)
+		return nil, fmt.Errorf("%w: %s: %w; send a FilterGroup object such as "+
+			`{"mode":"and","filters":[],"filterGroups":[]}, or null`,
+			export.ErrInvalidRequest, name, err)
 	}
 	return g, nil
 }

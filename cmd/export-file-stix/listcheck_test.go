@@ -92,6 +92,9 @@ func TestOnceRejectsInvalidRequests(t *testing.T) {
 			map[string]any{"selected_ids": []string{}}, "selected_ids is empty"},
 		{"csv format", "query", "Report", map[string]any{"format": "text/csv"},
 			`format "text/csv" is not produced by this connector`},
+		{"filters as text", "query", "Report",
+			map[string]any{"list_params": map[string]any{"filters": "{not json"}},
+			"; send a FilterGroup object such as"},
 	}
 	srv, client, env := oncePlatform(t)
 	for _, tc := range cases {
