@@ -209,6 +209,9 @@ func (c *Connector) start(ctx context.Context) (bool, error) {
 			c.log.Info("platform reachable", "version", info.Version)
 			break
 		}
+		if ctx.Err() != nil {
+			return false, nil
+		}
 		if fatal := c.fatalStartError("health check", err); fatal != nil {
 			return false, fatal
 		}
@@ -224,6 +227,9 @@ func (c *Connector) start(ctx context.Context) (bool, error) {
 		err := c.register(ctx)
 		if err == nil {
 			return true, nil
+		}
+		if ctx.Err() != nil {
+			return false, nil
 		}
 		if fatal := c.fatalStartError("registration", err); fatal != nil {
 			return false, fatal

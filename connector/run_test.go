@@ -1,13 +1,17 @@
 package connector_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/opencti-go/sdk/connector"
 	fp "github.com/opencti-go/sdk/connector/internal/fakeplatform"
+	"github.com/opencti-go/sdk/pycti"
 )
 
 func TestRunProcessesExportEndToEnd(t *testing.T) {
@@ -58,5 +62,32 @@ func TestRunProcessesExportEndToEnd(t *testing.T) {
 	}
 	if n := h.platform.Count(fp.PingConnector, ""); n < 1 {
 		t.Errorf("pings = %d, want at least 1", n)
+	}
+}
+
+// A connector stopped while it waits for the platform returns without
+// logging a failed health check, which would read as a retry that never
+// comes.
+func TestRunStoppedAtStartLogsNoRetry(t *testing.T) {
+	cfg := testConfig(validID, connector.TypeInternalExportFile)
+	client, err := pycti.NewClient("http://127.0.0.1:1", cfg.Token.Reveal())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	conn, err := connector.New(cfg, connector.NewPlatform(client), connector.Options{Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+
+	if err := conn.Run(ctx, &counter{}); err != nil {
+		t.Errorf("Run returned %v, want nil", err)
+	}
+
+	if strings.Contains(logs.String(), "retrying") {
+		t.Errorf("log announces a retry after the stop:\n%s", logs.String())
 	}
 }
