@@ -98,12 +98,18 @@ func requestOf(msg *connector.Message) (export.Request, error) {
 	return req, req.Validate()
 }
 
-// checkList checks the list of a selection or query export: the
-// entity_type the file is attached to, and a selection that names at least
-// one id. A selection reads only the selected ids, even when main_filter
+// checkList spells the entity_type of an export as the platform does, and
+// checks the list of a selection or query export: the entity_type the file
+// is attached to, and a selection that names at least one id. A selection reads only the selected ids, even when main_filter
 // does not name them.
 func checkList(req *export.Request) error {
 	if req.Scope != export.ScopeSelection && req.Scope != export.ScopeQuery {
+		// A single export reads its entity by id. Only the case of its
+		// type is fixed, because the pycti profile reads a lower-case type
+		// as a relationship and finds nothing.
+		if t, ok := listTypeByFold[strings.ToLower(strings.TrimSpace(req.EntityType))]; ok {
+			req.EntityType = t
+		}
 		return nil
 	}
 	entityType, err := canonicalListType(req.Scope, req.EntityType)

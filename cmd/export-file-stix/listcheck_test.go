@@ -171,3 +171,18 @@ func TestListTypesMatchSchema(t *testing.T) {
 		}
 	}
 }
+
+// A single export's entity_type is also matched without regard to case:
+// the pycti profile read "report" as a relationship and stored an empty
+// bundle.
+func TestOnceSingleTypeIgnoresCase(t *testing.T) {
+	srv, client, env := oncePlatform(t)
+	env["EXPORT_FILE_STIX_PROFILE"] = "pycti"
+	body := singleMessage(firstOf(t, client, "Report"), "report", "simple", "single.json", "")
+
+	runOnceMessage(t, env, body)
+
+	if types := storedObjectTypes(t, srv, "single.json"); types["report"] != 1 {
+		t.Errorf("stored types %v, want the report", types)
+	}
+}
