@@ -88,6 +88,10 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 		fs.Usage()
 		return exitUsage
 	}
+	if err := checkFlagModes(fs); err != nil {
+		fmt.Fprintf(stderr, "export-file-stix: %v\n", err)
+		return exitUsage
+	}
 	if *demo {
 		return runDemo(ctx, *output, stdout, stderr)
 	}
@@ -104,6 +108,24 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 		return app.runOnce(ctx, *once, stdin)
 	}
 	return app.runConnector(ctx)
+}
+
+// checkFlagModes rejects flags that the chosen mode would ignore: --demo
+// reads no configuration and no message, and only --demo writes to
+// --output.
+func checkFlagModes(fs *flag.FlagSet) error {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	switch {
+	case set["demo"] && set["once"]:
+		return errors.New("--demo and --once cannot be combined: the demo runs its own " +
+			"exports; drop one of them")
+	case set["demo"] && set["config"]:
+		return errors.New("--demo reads no configuration: drop --config")
+	case set["output"] && !set["demo"]:
+		return errors.New("--output is the folder of --demo: add --demo, or drop --output")
+	}
+	return nil
 }
 
 // app is the configured program: client, engine, logger.

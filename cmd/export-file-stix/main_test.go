@@ -152,6 +152,29 @@ func TestSettingsNameUnreadKeys(t *testing.T) {
 	}
 }
 
+// Flags that the chosen mode would ignore are rejected, naming them.
+func TestConflictingFlagsExitTwo(t *testing.T) {
+	for _, args := range [][]string{
+		{"--demo", "--once", "message.json"},
+		{"--demo", "--config", "config.yml"},
+		{"--once", "message.json", "--output", "out"},
+	} {
+		var stdout, stderr bytes.Buffer
+
+		code := run(context.Background(), args, envOf(nil), nil, &stdout, &stderr)
+
+		if code != exitUsage {
+			t.Errorf("%q: exit code %d, want %d", args, code, exitUsage)
+		}
+		if !strings.Contains(stderr.String(), args[len(args)-2]) {
+			t.Errorf("%q: stderr %q does not name %s", args, stderr.String(), args[len(args)-2])
+		}
+		if stdout.Len() > 0 {
+			t.Errorf("%q: the demo ran:\n%s", args, stdout.String())
+		}
+	}
+}
+
 func TestHelpListsFlags(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	code := run(context.Background(), []string{"--help"}, envOf(nil), nil, &stdout, &stderr)
