@@ -154,8 +154,12 @@ func setup(configPath string, lookupEnv func(string) (string, bool), stderr io.W
 	if err != nil {
 		return nil, err
 	}
+	// The configuration warnings are logged once at start-up, even at the
+	// default level error, because a misspelt log_level is among them.
+	startLog := slog.New(connector.NewLogHandler(stderr, cfg.conn.JSONLogging,
+		min(cfg.conn.LogLevel, slog.LevelWarn))).With("name", cfg.conn.Name)
 	for _, w := range append(cfg.warnings, warnings...) {
-		log.Warn("configuration", slog.String("warning", w))
+		startLog.Warn("configuration", slog.String("warning", w))
 	}
 	return &app{cfg: cfg, client: client, x: x, log: log}, nil
 }

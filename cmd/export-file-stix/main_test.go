@@ -175,6 +175,28 @@ func TestConflictingFlagsExitTwo(t *testing.T) {
 	}
 }
 
+// Configuration warnings show at the default level error, so that a
+// misspelt key such as log_levl is seen; other warnings do not.
+func TestConfigWarningsShowAtLevelError(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yml")
+	if err := os.WriteFile(path, []byte("connector:\n  log_levl: info\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+
+	a, err := setup(path, envOf(minimalEnv()), &stderr)
+
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stderr.String(), "connector.log_levl") {
+		t.Errorf("stderr %q does not name connector.log_levl", stderr.String())
+	}
+	if a.log.Enabled(context.Background(), slog.LevelWarn) {
+		t.Error("the export logger logs warnings at level error")
+	}
+}
+
 func TestHelpListsFlags(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	code := run(context.Background(), []string{"--help"}, envOf(nil), nil, &stdout, &stderr)
