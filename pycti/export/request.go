@@ -46,6 +46,7 @@ type Request struct {
 	Mode  Mode
 	// EntityType is the exported entity's type (single scope) or the listed
 	// type ("Report", "Stix-Cyber-Observable", "stix-core-relationship"…).
+	// A relationship type such as "uses" lists relationships of that type.
 	// For lists it also picks the upload mutation.
 	EntityType string
 	// EntityID is the exported entity's internal id (single scope), or the

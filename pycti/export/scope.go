@@ -113,9 +113,15 @@ func (r *run) queryList(ctx context.Context) listQuery {
 	if p == nil {
 		p = &ListParams{}
 	}
-	q.opts = pycti.ListOptions{Filters: pycti.And(p.Filters, r.req.AccessFilter),
-		Search: p.Search, First: r.x.opts.PageSize, OrderBy: p.OrderBy,
-		OrderMode: pycti.OrderMode(p.OrderMode)}
+	filters := pycti.And(p.Filters, r.req.AccessFilter)
+	if q.kind == kindCoreRelationship &&
+		!strings.EqualFold(r.req.EntityType, "stix-core-relationship") {
+		// A relationship type such as "uses" lists that type only.
+		filters = pycti.And(filters, pycti.AllOf(pycti.Where("relationship_type",
+			r.req.EntityType)))
+	}
+	q.opts = pycti.ListOptions{Filters: filters, Search: p.Search, First: r.x.opts.PageSize,
+		OrderBy: p.OrderBy, OrderMode: pycti.OrderMode(p.OrderMode)}
 	if q.kind == kindObject {
 		q.opts.Types = queryTypes(r.req.EntityType)
 	}
