@@ -56,7 +56,15 @@ func TestRunDrainDeadlineRequeues(t *testing.T) {
 	if n := len(h.platform.Calls(fp.WorkToProcessed)); n != 0 {
 		t.Errorf("processed reports = %d, want 0 for an interrupted job", n)
 	}
-	if m, _ := h.topo.ListenDepth(t); m != 1 {
+	// The broker requeues the message when it handles the child's nack or
+	// closed connection, which can come after the child has exited.
+	m := 0
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if m, _ = h.topo.ListenDepth(t); m == 1 || time.Now().After(deadline) {
+			break
+		}
+	}
+	if m != 1 {
 		t.Errorf("listen queue holds %d messages, want the interrupted one back", m)
 	}
 }
@@ -215,7 +223,15 @@ func TestSIGTERMDrainDeadlineRequeues(t *testing.T) {
 			t.Errorf("processed report %+v for an interrupted job", call)
 		}
 	}
-	if m, _ := h.topo.ListenDepth(t); m != 1 {
+	// The broker requeues the message when it handles the child's nack or
+	// closed connection, which can come after the child has exited.
+	m := 0
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if m, _ = h.topo.ListenDepth(t); m == 1 || time.Now().After(deadline) {
+			break
+		}
+	}
+	if m != 1 {
 		t.Errorf("listen queue holds %d messages, want the interrupted one back", m)
 	}
 }
