@@ -65,8 +65,9 @@ type Request struct {
 	// neither is a relationship that has such an object as an end.
 	AccessFilter *pycti.FilterGroup
 	// MainFilter selects the objects of a selection export: the ticked ids
-	// and the marking restriction. Nil means SelectedIDs combined with
-	// AccessFilter.
+	// and the marking restriction. The export combines it with SelectedIDs
+	// and AccessFilter, so a main filter that does not name the ids cannot
+	// widen the selection.
 	MainFilter *pycti.FilterGroup
 	// SelectedIDs are the ticked ids of a selection export. An empty
 	// selection exports nothing.

@@ -61,10 +61,7 @@ func (r *run) selection(ctx context.Context) error {
 	if len(r.req.SelectedIDs) == 0 {
 		return nil
 	}
-	filter := r.req.MainFilter
-	if filter == nil {
-		filter = pycti.And(pycti.IDs(r.req.SelectedIDs...), r.req.AccessFilter)
-	}
+	filter := pycti.And(pycti.IDs(r.req.SelectedIDs...), r.req.MainFilter, r.req.AccessFilter)
 	found := map[string]bool{}
 	var page []pycti.Object
 	flush := func() error {

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/opencti-go/sdk/internal/demodata"
+	"github.com/opencti-go/sdk/pycti"
 	"github.com/opencti-go/sdk/pycti/export"
 )
 
@@ -48,5 +49,29 @@ func checkRelationshipTypeExport(t *testing.T, x *export.Exporter) {
 	if uses["uses"] != all["uses"] {
 		t.Errorf("export of uses has %d uses relationships, the full list %d",
 			uses["uses"], all["uses"])
+	}
+}
+
+// A selection export keeps to the selected ids even when the main filter
+// does not name them: a broad main filter cannot widen the selection.
+func TestSelectionMainFilterCannotWiden(t *testing.T) {
+	s, c := platform(t)
+	if _, err := s.SeedBundle(demodata.GlassTern); err != nil {
+		t.Fatal(err)
+	}
+	const malware = "malware--2677fab2-d1c5-5e48-8c70-d1d2b86ce934"
+	x := exporter(t, c, export.Options{})
+	req := export.Request{Scope: export.ScopeSelection, Mode: export.ModeSimple,
+		EntityType: "Stix-Domain-Object", FileName: "selection.json",
+		SelectedIDs: []string{malware},
+		MainFilter:  pycti.AllOf(pycti.Where("entity_type", "Malware", "Tool"))}
+
+	b, _ := write(t, x, req)
+
+	if got := b.ofType("tool"); len(got) != 0 {
+		t.Errorf("bundle holds tools %v that were not selected", got)
+	}
+	if b.object(malware) == nil {
+		t.Errorf("bundle ids %v lack the selected malware", b.ids())
 	}
 }
