@@ -56,15 +56,7 @@ func TestRunDrainDeadlineRequeues(t *testing.T) {
 	if n := len(h.platform.Calls(fp.WorkToProcessed)); n != 0 {
 		t.Errorf("processed reports = %d, want 0 for an interrupted job", n)
 	}
-	// The broker requeues the message when it handles the child's nack or
-	// closed connection, which can come after the child has exited.
-	m := 0
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-		if m, _ = h.topo.ListenDepth(t); m == 1 || time.Now().After(deadline) {
-			break
-		}
-	}
-	if m != 1 {
+	if m := requeuedDepth(t, h); m != 1 {
 		t.Errorf("listen queue holds %d messages, want the interrupted one back", m)
 	}
 }
@@ -223,15 +215,23 @@ func TestSIGTERMDrainDeadlineRequeues(t *testing.T) {
 			t.Errorf("processed report %+v for an interrupted job", call)
 		}
 	}
-	// The broker requeues the message when it handles the child's nack or
-	// closed connection, which can come after the child has exited.
-	m := 0
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-		if m, _ = h.topo.ListenDepth(t); m == 1 || time.Now().After(deadline) {
-			break
-		}
-	}
-	if m != 1 {
+	if m := requeuedDepth(t, h); m != 1 {
 		t.Errorf("listen queue holds %d messages, want the interrupted one back", m)
+	}
+}
+
+// requeuedDepth returns the listen queue's message count once it is 1, or
+// after 10 s. The broker requeues an interrupted message when it handles
+// the consumer's nack or closed connection, which can come after Run or
+// the child process has returned.
+func requeuedDepth(t *testing.T, h *harness) int {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		m, _ := h.topo.ListenDepth(t)
+		if m == 1 || time.Now().After(deadline) {
+			return m
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
