@@ -123,6 +123,9 @@ func (s *Server) lister(base string) rootFunc {
 		if err != nil {
 			return nil, err
 		}
+		if err := s.checkFilterKeys(q.filters); err != nil {
+			return nil, err
+		}
 		if base == anyType {
 			q.base = ""
 			q.extra = func(*entity) bool { return true }

@@ -49,6 +49,9 @@ type Server struct {
 	streams    *streamState
 	kinds      *kindsState
 	pool       *workerPool
+
+	// filterKeys are the filter keys the schema defines (filterKeySet).
+	filterKeys map[string]bool
 }
 
 // NewServer starts a platform with the built-in administrator (AdminID,
@@ -73,7 +76,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		files: map[string]*File{}, connectors: map[string]*Connector{},
 		faults: newFaultInjector(), reqlog: &requestLog{}, listCache: newListCache(),
 		events: newEventLog(), streams: newStreamState(), kinds: newKindsState(),
-		pool: &workerPool{consuming: map[string]bool{}}}
+		pool: &workerPool{consuming: map[string]bool{}}, filterKeys: filterKeySet(schema)}
 	s.data.onChange = s.recordChange
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
