@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -92,7 +93,8 @@ func (w wireError) entry() ErrorEntry {
 	return e
 }
 
-// Error returns the operation and every error's code and message.
+// Error returns the operation and, for every error, its code, message,
+// details (ErrorEntry.Data less http_status, genre and input) and path.
 func (e *GraphQLError) Error() string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "opencti: %s:", e.Operation)
@@ -108,11 +110,49 @@ func (e *GraphQLError) Error() string {
 		} else {
 			sb.WriteString(" " + entry.Message)
 		}
+		if details := entry.details(); details != "" {
+			sb.WriteString(" " + details)
+		}
 		if len(entry.Path) > 0 {
 			fmt.Fprintf(&sb, " (at %s)", formatPath(entry.Path))
 		}
 	}
 	return sb.String()
+}
+
+// maxDetailsLen is the max length, in bytes, of the details of one error.
+const maxDetailsLen = 200
+
+// details formats the members of the error's data that name the cause, such
+// as the rejected filter keys, as "{keys: [...]}". It leaves out
+// http_status and genre, which the code implies, and input, which repeats
+// the request (pycti leaves it out too).
+func (e ErrorEntry) details() string {
+	var data map[string]json.RawMessage
+	if json.Unmarshal(e.Data, &data) != nil {
+		return ""
+	}
+	names := make([]string, 0, len(data))
+	for name := range data {
+		switch name {
+		case "http_status", "genre", "input":
+		default:
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	slices.Sort(names)
+	parts := make([]string, len(names))
+	for i, name := range names {
+		parts[i] = name + ": " + string(data[name])
+	}
+	out := "{" + strings.Join(parts, ", ") + "}"
+	if len(out) > maxDetailsLen {
+		out = strings.ToValidUTF8(out[:maxDetailsLen], "") + "...}"
+	}
+	return out
 }
 
 func formatPath(path []any) string {

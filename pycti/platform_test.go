@@ -489,3 +489,25 @@ func mustGet(t *testing.T, c *pycti.Client, id string) pycti.Object {
 	}
 	return o
 }
+
+// The platform rejects a filter key it does not know and names the key in
+// the error's data. The message shows it, so that the caller sees which
+// key to fix.
+func TestPlatformUnknownFilterKeyNamed(t *testing.T) {
+	_, client := newPlatform(t)
+	filters := pycti.AllOf(pycti.Where("entity_type", "Malware"), pycti.Where("entity-type", "Malware"))
+	_, err := client.StixCoreObjects().List(context.Background(), pycti.ListOptions{Filters: filters})
+	gqlErr, ok := errors.AsType[*pycti.GraphQLError](err)
+	if !ok {
+		t.Fatalf("error = %v, want a *GraphQLError", err)
+	}
+	if code := gqlErr.Errors[0].Code; code != "UNSUPPORTED_ERROR" {
+		t.Errorf("code = %q, want UNSUPPORTED_ERROR", code)
+	}
+	if !strings.Contains(err.Error(), `{keys: ["entity-type"]}`) {
+		t.Errorf("error %q does not name the unknown key", err)
+	}
+	if strings.Contains(err.Error(), "http_status") {
+		t.Errorf("error %q shows http_status", err)
+	}
+}
