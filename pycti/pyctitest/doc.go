@@ -14,6 +14,12 @@
 // a creation whose standard id exists already updates that entity, as the
 // platform's upsert does.
 //
+// List filters are checked as the platform checks them: a key that no type
+// of the schema has as a field (and that is not a platform special key such
+// as ids or regardingOf) fails with UNSUPPORTED_ERROR, and so do within
+// filters without two valid dates. Operators the server does not evaluate
+// (only_eq_to, script, has_changed) fail with UNSUPPORTED_ERROR too.
+//
 // # Identity
 //
 // Requests authenticate with "Authorization: Bearer <token>". The built-in

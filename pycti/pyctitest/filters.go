@@ -153,6 +153,9 @@ func matchValues(have []string, f filter) bool {
 	if len(f.values) == 0 {
 		return true
 	}
+	if f.operator == "within" {
+		return slices.ContainsFunc(have, func(h string) bool { return withinRange(h, f.values) })
+	}
 	and := f.mode == "and"
 	for _, v := range f.values {
 		if matchOne(have, f.operator, fmt.Sprint(v)) != and {

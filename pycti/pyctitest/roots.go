@@ -2,6 +2,7 @@ package pyctitest
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -125,6 +126,12 @@ func (s *Server) lister(base string) rootFunc {
 		}
 		if err := s.checkFilterKeys(q.filters); err != nil {
 			return nil, err
+		}
+		if err := s.checkOperators(q.filters, s.cfg.clock()); err != nil {
+			return nil, err
+		}
+		if times := q.filters.withinValues(); len(times) > 0 {
+			q.rawFilter += fmt.Sprint(times)
 		}
 		if base == anyType {
 			q.base = ""
