@@ -535,3 +535,19 @@ func TestRelationshipsCarryEnds(t *testing.T) {
 		t.Error("an empty search was sent")
 	}
 }
+
+// A 400 whose body is not GraphQL, such as a proxy's or a CSRF guard's
+// plain text, matches ErrInvalidRequest and is not retried.
+func TestHTTP400IsInvalidRequest(t *testing.T) {
+	f := newFakePlatform(t, func(received) reply {
+		return reply{Status: 400, Header: map[string]string{"Content-Type": "text/plain"},
+			Body: "This operation has been blocked as a potential Cross-Site Request Forgery."}
+	})
+	_, err := f.client(t).Version(context.Background())
+	if _, ok := errors.AsType[*HTTPError](err); !ok || !errors.Is(err, ErrInvalidRequest) {
+		t.Errorf("error = %v, want an *HTTPError matching ErrInvalidRequest", err)
+	}
+	if n := len(f.requests()); n != 1 {
+		t.Errorf("%d requests sent, want 1", n)
+	}
+}

@@ -21,11 +21,11 @@ var (
 	// ErrNotFound means the element or resource does not exist or is not
 	// visible (HTTP 404, codes RESOURCE_NOT_FOUND and MISSING_REFERENCE_ERROR).
 	ErrNotFound = errors.New("opencti: not found")
-	// ErrInvalidRequest means the server rejected the document or its
-	// variables before running it, for example an unknown field or argument
-	// on an older platform (codes GRAPHQL_VALIDATION_FAILED,
-	// GRAPHQL_PARSE_FAILED and BAD_USER_INPUT). Such requests are never
-	// retried.
+	// ErrInvalidRequest means the server rejected the request or its
+	// document before running it, for example an unknown field or argument
+	// on an older platform (HTTP 400, codes GRAPHQL_VALIDATION_FAILED,
+	// GRAPHQL_PARSE_FAILED, BAD_USER_INPUT and BAD_REQUEST). Such requests
+	// are never retried.
 	ErrInvalidRequest = errors.New("opencti: invalid graphql request")
 )
 
@@ -39,7 +39,8 @@ var sentinelCodes = map[error][]string{
 	ErrForbidden:    {"FORBIDDEN_ACCESS", "ForbiddenAccess"},
 	ErrNotFound: {"RESOURCE_NOT_FOUND", "ResourceNotFound", "MISSING_REFERENCE_ERROR",
 		"MissingReferenceError"},
-	ErrInvalidRequest: {"GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED", "BAD_USER_INPUT"},
+	ErrInvalidRequest: {"GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED", "BAD_USER_INPUT",
+		"BAD_REQUEST"},
 }
 
 // GraphQLError is a response that carried a non-empty "errors" array. It
@@ -212,10 +213,12 @@ func (e *HTTPError) Error() string {
 	return msg
 }
 
-// Is matches ErrUnauthorized on 401, ErrForbidden on 403 and ErrNotFound on
-// 404.
+// Is matches ErrInvalidRequest on 400, ErrUnauthorized on 401, ErrForbidden
+// on 403 and ErrNotFound on 404.
 func (e *HTTPError) Is(target error) bool {
 	switch target {
+	case ErrInvalidRequest:
+		return e.StatusCode == http.StatusBadRequest
 	case ErrUnauthorized:
 		return e.StatusCode == http.StatusUnauthorized
 	case ErrForbidden:

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/Khan/genqlient/graphql"
+
 	"github.com/opencti-go/sdk/pycti"
 	"github.com/opencti-go/sdk/pycti/pyctitest"
 )
@@ -509,5 +511,20 @@ func TestPlatformUnknownFilterKeyNamed(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "http_status") {
 		t.Errorf("error %q shows http_status", err)
+	}
+}
+
+// A request the server cannot run at all (here an empty query, answered
+// with HTTP 400 and code BAD_REQUEST as Apollo Server does) matches
+// ErrInvalidRequest and is sent once.
+func TestPlatformBadRequestIsInvalidRequest(t *testing.T) {
+	srv, client := newPlatform(t)
+	srv.ResetRequests()
+	err := client.MakeRequest(context.Background(), &graphql.Request{OpName: "Empty"}, &graphql.Response{})
+	if !errors.Is(err, pycti.ErrInvalidRequest) {
+		t.Errorf("error = %v, want ErrInvalidRequest", err)
+	}
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("%d requests sent, want 1", n)
 	}
 }
