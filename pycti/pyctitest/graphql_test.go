@@ -107,6 +107,23 @@ func TestPaginationFollowsCursors(t *testing.T) {
 	}
 }
 
+func TestPageSizeAboveMaxCapped(t *testing.T) {
+	s := newFullServer(t, WithPageSizes(2, 3))
+	seedFixtureFile(t, s, "platform-025.json")
+	for first, want := range map[any]int{nil: 2, 10: 3} {
+		r := gql(t, s, s.AdminToken(), "", `query Q($first: Int) { stixCyberObservables(first: $first) {
+			edges { node { id } } pageInfo { hasNextPage } } }`, map[string]any{"first": first})
+		mustNoErrors(t, r)
+		if got := edgeCount(r); got != want {
+			t.Errorf("first %v: %d observables, want %d", first, got, want)
+		}
+		info := r.Data["stixCyberObservables"].(map[string]any)["pageInfo"].(map[string]any)
+		if info["hasNextPage"] != true {
+			t.Errorf("first %v: hasNextPage = %v, want true", first, info["hasNextPage"])
+		}
+	}
+}
+
 func TestFiltersEntityTypeAndSearch(t *testing.T) {
 	s := newFullServer(t)
 	seedFixtureFile(t, s, "platform-025.json")

@@ -112,8 +112,9 @@ func WithAdminToken(token string) Option {
 }
 
 // WithPageSizes sets the page size of lists called without first (default
-// 500) and the largest first accepted (default 5000), as the platform's
-// elasticsearch settings do.
+// 500) and the max page size (default 5000), as the platform's
+// elasticsearch settings do. A larger first gets a page of the max size,
+// as on OpenCTI 7.x (some older versions reject it with DATABASE_ERROR).
 func WithPageSizes(defaultSize, maxSize int) Option {
 	return func(c *config) error {
 		if defaultSize < 1 || maxSize < defaultSize {
