@@ -16,8 +16,9 @@
 //     external_id; an entry with neither is removed. kill_chain_phases are
 //     de-duplicated by kill chain and phase name.
 //   - A relationship without both ends, a sighting without sighting_of_ref
-//     or where_sighted_refs, and an object of a type the platform does not
-//     import are dropped. Unlike pycti, which drops them silently, Split
+//     or where_sighted_refs, an object of a type the platform does not
+//     import, and an object whose id an earlier object of the bundle
+//     already has are dropped. Unlike pycti, which drops them silently, Split
 //     returns each one in [Result.Dropped] with the reason.
 //
 // Objects come out in depth-first post-order, then stably sorted by weight.
@@ -133,6 +134,7 @@ func bundleID(raw json.RawMessage) string {
 // id and by internal id.
 func (s *splitter) indexObjects(objects []any) []object {
 	list := make([]object, 0, len(objects))
+	stixIDs := map[string]bool{}
 	for i, item := range objects {
 		obj, ok := item.(object)
 		id := idOf(obj)
@@ -141,16 +143,23 @@ func (s *splitter) indexObjects(objects []any) []object {
 				Type: typeOf(obj), Reason: "object without an id"})
 			continue
 		}
-		if _, dup := s.index[id]; dup {
+		if stixIDs[id] {
+			s.dropped = append(s.dropped, Dropped{ID: id, Type: typeOf(obj),
+				Reason: fmt.Sprintf("duplicate id at objects[%d]: the first object with this id is sent", i)})
 			continue
 		}
+		stixIDs[id] = true
+		// A STIX id takes its place in the index even when an earlier
+		// object gave it as its internal id.
 		s.index[id] = obj
+		list = append(list, obj)
+	}
+	for _, obj := range list {
 		for _, alt := range internalIDs(obj) {
 			if _, taken := s.index[alt]; !taken {
 				s.index[alt] = obj
 			}
 		}
-		list = append(list, obj)
 	}
 	return list
 }

@@ -123,3 +123,44 @@ func TestBundleRejectsNonBundle(t *testing.T) {
 		}
 	}
 }
+
+func TestBundleReportsDuplicateID(t *testing.T) {
+	data := []byte(`{"type":"bundle","id":"bundle--1","objects":[
+	{"type":"malware","id":"malware--m","name":"first"},
+	{"type":"malware","id":"malware--m","name":"second"}]}`)
+	res, err := split.Bundle(data, split.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs := objectsOf(t, res)
+	if len(objs) != 1 {
+		t.Fatalf("%d objects out, want 1", len(objs))
+	}
+	if objs[0]["name"] != "first" {
+		t.Errorf("sent %v, want the first object", objs[0]["name"])
+	}
+	if len(res.Dropped) != 1 {
+		t.Fatalf("dropped = %+v, want the second malware", res.Dropped)
+	}
+	if d := res.Dropped[0]; d.ID != "malware--m" || d.Type != "malware" {
+		t.Errorf("dropped = %+v, want malware--m", d)
+	}
+}
+
+func TestBundleKeepsObjectWhoseIDIsAnInternalID(t *testing.T) {
+	// The first object's x_opencti_id equals the second object's STIX id.
+	data := []byte(`{"type":"bundle","id":"bundle--1","objects":[
+	{"type":"malware","id":"malware--a","x_opencti_id":"malware--b"},
+	{"type":"malware","id":"malware--b"}]}`)
+	res, err := split.Bundle(data, split.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs := objectsOf(t, res)
+	if len(objs) != 2 {
+		t.Fatalf("%d objects out, want 2; dropped %+v", len(objs), res.Dropped)
+	}
+	if len(res.Dropped) != 0 {
+		t.Errorf("dropped = %+v, want none", res.Dropped)
+	}
+}
