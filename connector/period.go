@@ -245,6 +245,10 @@ func parseClockPeriod(text string) (time.Duration, error) {
 	if clock == "" {
 		return total, nil
 	}
+	if clock == text && !strings.Contains(clock, ":") {
+		// Neither days nor a clock time: "garbage", "1h".
+		return 0, unrecognisedPeriod()
+	}
 	c, err := parseClock(clock)
 	if err != nil {
 		return 0, err
@@ -253,6 +257,11 @@ func parseClockPeriod(text string) (time.Duration, error) {
 		return 0, tooLong()
 	}
 	return total + c, nil
+}
+
+func unrecognisedPeriod() error {
+	return errors.New("unrecognised duration: write an ISO 8601 duration such as PT1H, " +
+		"a clock time such as 01:00:00, or days such as \"2 days, 03:00:00\"")
 }
 
 // splitDays separates a leading "<n> day(s)," or "<n>d" from the clock.
@@ -271,8 +280,7 @@ func splitDays(text string) (int64, string, error) {
 		}
 	}
 	if word == "" {
-		return 0, "", fmt.Errorf("unrecognised duration: write an ISO 8601 duration such " +
-			"as PT1H, a clock time such as 01:00:00, or days such as \"2 days, 03:00:00\"")
+		return 0, "", unrecognisedPeriod()
 	}
 	days, err := strconv.ParseInt(text[:end], 10, 64)
 	if err != nil {
