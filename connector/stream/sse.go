@@ -24,6 +24,7 @@ type frame struct {
 type frameReader struct {
 	r      *bufio.Reader
 	onLine func()
+	skipLF bool
 }
 
 func newFrameReader(r io.Reader, onLine func()) *frameReader {
@@ -82,25 +83,38 @@ func (fr *frameReader) next() (frame, error) {
 	}
 }
 
-// readLine returns a line without its end (LF, CR LF or CR).
+// readLine returns a line without its end (LF, CR LF or CR). A CR that
+// ends the buffered data leaves skipLF set, so that an LF arriving next
+// counts as part of that line end, without waiting for it.
 func (fr *frameReader) readLine() ([]byte, error) {
 	var line []byte
 	for {
-		chunk, err := fr.r.ReadSlice('\n')
-		line = append(line, chunk...)
-		if err == nil {
-			break
-		}
-		if !errors.Is(err, bufio.ErrBufferFull) {
+		if _, err := fr.r.Peek(1); err != nil {
 			if len(line) > 0 && errors.Is(err, io.EOF) {
 				return nil, io.ErrUnexpectedEOF
 			}
 			return nil, err
 		}
-		if len(line) > maxLine {
-			return nil, errors.New("stream line longer than 64 MiB")
+		buf, _ := fr.r.Peek(fr.r.Buffered())
+		if fr.skipLF {
+			fr.skipLF = false
+			if buf[0] == '\n' {
+				_, _ = fr.r.Discard(1)
+				continue
+			}
 		}
+		i := bytes.IndexAny(buf, "\r\n")
+		if i < 0 {
+			line = append(line, buf...)
+			_, _ = fr.r.Discard(len(buf))
+			if len(line) > maxLine {
+				return nil, errors.New("stream line longer than 64 MiB")
+			}
+			continue
+		}
+		line = append(line, buf[:i]...)
+		fr.skipLF = buf[i] == '\r'
+		_, _ = fr.r.Discard(i + 1)
+		return line, nil
 	}
-	line = bytes.TrimSuffix(line, []byte("\n"))
-	return bytes.TrimSuffix(line, []byte("\r")), nil
 }
