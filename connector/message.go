@@ -147,9 +147,9 @@ type EnrichmentEvent struct {
 	// EntityID is the entity's standard (STIX) id.
 	EntityID   string `json:"entity_id"`
 	EntityType string `json:"entity_type"`
-	// StixEntity is the entity as STIX 2.1, or nil when the platform could
-	// not load it. For a playbook message it is the member of Bundle whose
-	// id is EntityID.
+	// StixEntity is the entity as STIX 2.1, a JSON object, or nil when the
+	// platform could not load it. For a playbook message it is the member
+	// of Bundle whose id is EntityID.
 	StixEntity json.RawMessage `json:"-"`
 	// StixObjects is the platform-built list or bundle, usually nil.
 	StixObjects json.RawMessage `json:"-"`
@@ -312,10 +312,10 @@ func decodeEnrichment(raw json.RawMessage) (*EnrichmentEvent, error) {
 		return nil, fmt.Errorf("enrichment event: %w", err)
 	}
 	var err error
-	if ev.StixEntity, err = embeddedJSON(strs.StixEntity); err != nil {
+	if ev.StixEntity, err = embeddedJSON(strs.StixEntity, "{"); err != nil {
 		return nil, fmt.Errorf("enrichment event: stix_entity: %w", err)
 	}
-	if ev.StixObjects, err = embeddedJSON(strs.StixObjects); err != nil {
+	if ev.StixObjects, err = embeddedJSON(strs.StixObjects, "[{"); err != nil {
 		return nil, fmt.Errorf("enrichment event: stix_objects: %w", err)
 	}
 	fillFromPlaybookBundle(&ev)
@@ -330,30 +330,47 @@ func decodeImportFile(raw json.RawMessage) (*ImportFileEvent, error) {
 	if ev.FileID == "" {
 		return nil, fmt.Errorf("import file event: missing file_id")
 	}
+	// The id becomes a path under /storage/get/, so a "." or ".." segment
+	// would point the download at another platform path.
+	for seg := range strings.SplitSeq(strings.TrimPrefix(ev.FileID, "/storage/get/"), "/") {
+		if seg == "" || seg == "." || seg == ".." {
+			return nil, fmt.Errorf("import file event: invalid file_id %q: "+
+				"expected a storage key such as import/global/name.txt", ev.FileID)
+		}
+	}
 	return &ev, nil
 }
 
-// embeddedJSON decodes a member that holds JSON inside a JSON string. An
-// object or array given directly is accepted as is; null and "" give nil.
-func embeddedJSON(member json.RawMessage) (json.RawMessage, error) {
+// embeddedJSON decodes a member that contains JSON inside a JSON string,
+// or given directly. null, "" and "null" give nil. The value must start
+// with one of the characters of starts: "{" for an object, "[{" for an
+// array or an object.
+func embeddedJSON(member json.RawMessage, starts string) (json.RawMessage, error) {
 	member = nullToNil(member)
 	if member == nil {
 		return nil, nil
 	}
-	if member[0] != '"' {
-		return member, nil
+	value := member
+	if member[0] == '"' {
+		var text string
+		if err := json.Unmarshal(member, &text); err != nil {
+			return nil, err
+		}
+		if !json.Valid([]byte(text)) && strings.TrimSpace(text) != "" {
+			return nil, fmt.Errorf("string does not hold JSON")
+		}
+		if value = nullToNil(json.RawMessage(text)); value == nil {
+			return nil, nil
+		}
 	}
-	var text string
-	if err := json.Unmarshal(member, &text); err != nil {
-		return nil, err
+	if !strings.ContainsRune(starts, rune(value[0])) {
+		want := "a JSON object"
+		if starts != "{" {
+			want = "a JSON array or object"
+		}
+		return nil, fmt.Errorf("%.40s is not %s", value, want)
 	}
-	if text == "" {
-		return nil, nil
-	}
-	if !json.Valid([]byte(text)) {
-		return nil, fmt.Errorf("string does not hold JSON")
-	}
-	return json.RawMessage(text), nil
+	return value, nil
 }
 
 func isNull(raw json.RawMessage) bool {

@@ -52,6 +52,20 @@ func TestDecodeEnrichmentParsesEmbeddedJSON(t *testing.T) {
 	}
 }
 
+func TestDecodeEnrichmentNullEntity(t *testing.T) {
+	for _, entity := range []string{`"null"`, `""`, `null`, `" "`} {
+		body := `{"internal":{"work_id":"w"},"event":{"entity_id":"x","stix_entity":` + entity + `}}`
+		msg, err := connector.DecodeMessage([]byte(body), connector.TypeInternalEnrichment)
+		if err != nil {
+			t.Errorf("stix_entity %s: %v", entity, err)
+			continue
+		}
+		if msg.Enrichment.StixEntity != nil {
+			t.Errorf("stix_entity %s decoded to %s, want nil", entity, msg.Enrichment.StixEntity)
+		}
+	}
+}
+
 func TestDecodeMessageErrors(t *testing.T) {
 	for _, tc := range []struct {
 		body, workID, reason string
@@ -69,6 +83,16 @@ func TestDecodeMessageErrors(t *testing.T) {
 		{`{"internal":{"work_id":"w-4"},"event":{"file_mime":"text/csv"}}`, "w-4",
 			"missing file_id", connector.TypeInternalImportFile},
 		{`{"internal":"w-3","event":{}}`, "", "invalid internal", connector.TypeStream},
+		{`{"internal":{"work_id":"w-10"},"event":{"entity_id":"x","stix_entity":42}}`,
+			"w-10", "stix_entity: 42 is not a JSON object", connector.TypeInternalEnrichment},
+		{`{"internal":{"work_id":"w-11"},"event":{"entity_id":"x","stix_entity":"[1]"}}`,
+			"w-11", "stix_entity: [1] is not a JSON object", connector.TypeInternalEnrichment},
+		{`{"internal":{"work_id":"w-12"},"event":{"entity_id":"x","stix_objects":"7"}}`,
+			"w-12", "stix_objects: 7 is not a JSON array or object", connector.TypeInternalEnrichment},
+		{`{"internal":{"work_id":"w-13"},"event":{"file_id":"../../graphql"}}`,
+			"w-13", `invalid file_id "../../graphql"`, connector.TypeInternalImportFile},
+		{`{"internal":{"work_id":"w-14"},"event":{"file_id":"/storage/get/import//a.txt"}}`,
+			"w-14", "invalid file_id", connector.TypeInternalImportFile},
 	} {
 		_, err := connector.DecodeMessage([]byte(tc.body), tc.typ)
 		var merr *connector.MessageError
