@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/opencti-go/sdk/connector"
 	"github.com/opencti-go/sdk/connector/stream"
 	"github.com/opencti-go/sdk/internal/testenv"
 )
@@ -450,5 +451,38 @@ func TestParseIDComparesNumerically(t *testing.T) {
 	}
 	if _, err := stream.ParseID("1772446535000-x"); err == nil {
 		t.Error("ParseID accepted a bad sequence")
+	}
+}
+
+// cancelOnSave is a memoryState that ends a Run once it saves.
+type cancelOnSave struct {
+	memoryState
+	cancel context.CancelFunc
+}
+
+func (c *cancelOnSave) SaveState(ctx context.Context, st map[string]any) error {
+	defer c.cancel()
+	return c.memoryState.SaveState(ctx, st)
+}
+
+func TestClientRejectsSavedPositionNotString(t *testing.T) {
+	srv := newPlatform(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	state := &cancelOnSave{cancel: cancel}
+	state.state = map[string]any{stream.StartFromKey: float64(1772446535000)}
+	client, err := stream.NewClient(stream.Config{URL: srv.URL, Token: connector.Secret(srv.AdminToken()),
+		StreamID: "live", RecoverUntil: "false"}, stream.Options{State: state})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	err = client.Run(ctx, newCollector())
+
+	if err == nil || !strings.Contains(err.Error(), "reset the connector state") {
+		t.Errorf("Run = %v, want an error asking for a state reset", err)
+	}
+	if got := state.State()[stream.StartFromKey]; got != float64(1772446535000) {
+		t.Errorf("saved position = %v, want it left as it was", got)
 	}
 }

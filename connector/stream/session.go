@@ -37,7 +37,15 @@ func (c *Client) loadPosition(ctx context.Context) (position, error) {
 	if c.opts.State != nil {
 		st = c.opts.State.State()
 	}
-	fromText, ok := stateString(st, legacyStartFromKey, StartFromKey)
+	fromValue := firstValue(st, legacyStartFromKey, StartFromKey)
+	fromText, isText := fromValue.(string)
+	if fromValue != nil && !isText {
+		// Starting over would read the whole stream again, so an operator
+		// decides.
+		return position{}, fmt.Errorf("stream: saved position %v is not a stream id "+
+			"string such as \"1700000000000-0\": reset the connector state", fromValue)
+	}
+	ok := fromText != ""
 	recoverValue := firstValue(st, legacyRecoverUntilKey, RecoverUntilKey)
 	if !ok {
 		fromText = c.cfg.StartFrom
@@ -83,11 +91,6 @@ func recoverState(pos position) any {
 		return false
 	}
 	return pos.recoverAt.Format("2006-01-02T15:04:05Z")
-}
-
-func stateString(st map[string]any, keys ...string) (string, bool) {
-	v, _ := firstValue(st, keys...).(string)
-	return v, v != ""
 }
 
 func firstValue(st map[string]any, keys ...string) any {
