@@ -63,11 +63,13 @@ func importFile(ctx context.Context, msg *connector.Message) (string, error) {
 	var skipped int
 	lines := bufio.NewScanner(body)
 	for lines.Scan() {
-		obj, ok := observable(lines.Text())
-		switch {
-		case ok:
+		value := strings.TrimSpace(lines.Text())
+		if value == "" || strings.HasPrefix(value, "#") {
+			continue
+		}
+		if obj, ok := observable(value); ok {
 			objects = append(objects, obj)
-		case strings.TrimSpace(lines.Text()) != "" && !strings.HasPrefix(lines.Text(), "#"):
+		} else {
 			skipped++
 		}
 	}
@@ -90,13 +92,9 @@ func importFile(ctx context.Context, msg *connector.Message) (string, error) {
 		res.Messages, skipped), nil
 }
 
-// observable parses one line into an IPv4 address or a domain name, with
-// its deterministic id: the same value always gets the same id.
-func observable(line string) (stix.Object, bool) {
-	value := strings.TrimSpace(line)
-	if value == "" || strings.HasPrefix(value, "#") {
-		return nil, false
-	}
+// observable parses one trimmed line into an IPv4 address or a domain
+// name, with its deterministic id: the same value always gets the same id.
+func observable(value string) (stix.Object, bool) {
 	if addr, err := netip.ParseAddr(value); err == nil && addr.Is4() {
 		ip := stix.Create[stix.IPv4Addr]()
 		ip.Value = addr.String()

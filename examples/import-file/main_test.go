@@ -20,7 +20,7 @@ func TestImportFileSendsObservables(t *testing.T) {
 		return run(ctx, cfg, exampletest.Logger(t))
 	})
 	file, err := p.UploadImport(pyctitest.ImportUpload{Name: "iocs.txt", Data: []byte(
-		"# March campaign\n198.51.100.7\ncdn-update.Example.net\nnot an ioc\n\n203.0.113.9\n")})
+		"# March campaign\n198.51.100.7\r\ncdn-update.Example.net\nnot an ioc\n\n  # indented\n203.0.113.9\n")})
 	if err != nil {
 		t.Fatal(err)
 	}
