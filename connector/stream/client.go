@@ -55,9 +55,10 @@ type Options struct {
 	// State keeps the position between runs. Nil keeps it in memory only,
 	// so a new Client starts from Config.StartFrom again.
 	State StateStore
-	// IdleTimeout is how long a connection may stay silent (no frame, no
-	// heartbeat) before the client drops it and reconnects. Default 30 s,
-	// six of the platform's default heartbeat periods.
+	// IdleTimeout is how long a connection may stay silent (no response
+	// headers, no frame, no heartbeat) before the client drops it and
+	// reconnects. Default 30 s, six of the platform's default heartbeat
+	// periods.
 	IdleTimeout time.Duration
 	// ReconnectDelay and MaxReconnectDelay bound the reconnection backoff
 	// (doubling, each delay drawn between half and all of its value).

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -484,5 +486,41 @@ func TestClientRejectsSavedPositionNotString(t *testing.T) {
 	}
 	if got := state.State()[stream.StartFromKey]; got != float64(1772446535000) {
 		t.Errorf("saved position = %v, want it left as it was", got)
+	}
+}
+
+// A platform that accepts the request but never sends the response
+// headers must not stall the client: the idle timeout covers that wait.
+func TestClientReconnectsWithoutResponseHeaders(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			<-r.Context().Done()
+			return
+		}
+		w.Header().Set("Content-Type", "text/event-stream")
+		_, _ = io.WriteString(w, frameText("300-0", "heartbeat", `"1970-01-01T00:00:00.300Z"`))
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	}))
+	t.Cleanup(srv.Close)
+	client, err := stream.NewClient(stream.Config{URL: srv.URL, Token: "t0ken", StreamID: "live",
+		RecoverUntil: "false"}, stream.Options{IdleTimeout: 200 * time.Millisecond,
+		ReconnectDelay: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := newCollector()
+	stop := runClient(t, client, col)
+
+	col.waitUntil(t, "the heartbeat of the second connection", func(evs []*stream.Event) bool {
+		return len(named(evs, stream.Heartbeat)) > 0
+	})
+
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if got := client.Stats().IdleTimeouts; got < 1 {
+		t.Errorf("idle timeouts = %d, want at least 1 for the silent first request", got)
 	}
 }

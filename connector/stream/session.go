@@ -291,19 +291,26 @@ func (s *session) readConnection(ctx context.Context, rec *received) (delivered 
 		recoverAt = time.Time{}
 	}
 	s.mu.Unlock()
-	resp, err := c.connect(connCtx, rec.safe, recoverAt)
-	if err != nil {
-		return false, err
-	}
-	defer resp.Body.Close()
-	c.connections.Add(1)
-	c.log.Info("stream connected", "url", c.url, "from", rec.safe.String())
+	// The idle timer also bounds the wait for the response headers, which
+	// the HTTP client does not.
 	var idle atomic.Bool
 	timer := time.AfterFunc(c.opts.IdleTimeout, func() {
 		idle.Store(true)
 		cancel()
 	})
 	defer timer.Stop()
+	resp, err := c.connect(connCtx, rec.safe, recoverAt)
+	if err != nil {
+		if idle.Load() {
+			c.idleTimeouts.Add(1)
+			return false, fmt.Errorf("no response for %s: %w", c.opts.IdleTimeout, errSilent)
+		}
+		return false, err
+	}
+	defer resp.Body.Close()
+	timer.Reset(c.opts.IdleTimeout)
+	c.connections.Add(1)
+	c.log.Info("stream connected", "url", c.url, "from", rec.safe.String())
 	fr := newFrameReader(resp.Body, func() { timer.Reset(c.opts.IdleTimeout) })
 	for {
 		f, err := fr.next()
