@@ -288,6 +288,12 @@ func (c *Connector) register(ctx context.Context) error {
 	c.mu.Unlock()
 	if first {
 		c.state.set(reg.ConnectorState)
+		if text := reg.ConnectorState; !stateIsObject(text) {
+			// pycti ignores such a state too. Say so, because the next save
+			// replaces it.
+			c.log.Warn("stored connector state is not a JSON object; it is ignored and "+
+				"replaced by the next save", "id", reg.ID, "state", truncate(text, 200))
+		}
 		close(c.registered)
 		c.log.Info("connector registered", "id", reg.ID, "queue", reg.Broker.Listen)
 	} else {

@@ -1,8 +1,11 @@
 package connector_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
+	"maps"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -287,6 +290,52 @@ func TestScheduleRunAndTerminate(t *testing.T) {
 		}), connector.ScheduleOptions{})
 	if err == nil || !strings.Contains(err.Error(), "feed down") {
 		t.Errorf("Schedule with a failing single run = %v, want the run's error", err)
+	}
+}
+
+// newStatePlatform returns a queuePlatform that stores the state text.
+func newStatePlatform(state string) *queuePlatform {
+	reg := newQueuePlatform().Registration
+	reg.ConnectorState = state
+	return &queuePlatform{Platform: fakeplatform.New(reg)}
+}
+
+func TestScheduleWarnsOfStateNotObject(t *testing.T) {
+	for _, stored := range []string{`[1,2]`, `"page-3"`, `42`, `{broken`} {
+		platform := newStatePlatform(stored)
+		var logs bytes.Buffer
+		conn := newScheduled(t, platform, func(c *connector.Config) { c.RunAndTerminate = true },
+			connector.Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+		var seen map[string]any
+		err := conn.Schedule(t.Context(), connector.RunHandlerFunc(
+			func(_ context.Context, run *connector.ScheduledRun) (string, error) {
+				seen = maps.Clone(run.State)
+				return "", nil
+			}), connector.ScheduleOptions{})
+		if err != nil {
+			t.Fatalf("state %s: Schedule = %v, want nil", stored, err)
+		}
+		if len(seen) != 0 {
+			t.Errorf("state %s: run got %v, want an empty state", stored, seen)
+		}
+		if !strings.Contains(logs.String(), "stored connector state is not a JSON object") {
+			t.Errorf("state %s: no warning in the log:\n%s", stored, logs.String())
+		}
+	}
+	for _, stored := range []string{``, `null`, `{}`, `{"cursor":"a"}`} {
+		platform := newStatePlatform(stored)
+		var logs bytes.Buffer
+		conn := newScheduled(t, platform, func(c *connector.Config) { c.RunAndTerminate = true },
+			connector.Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+		err := conn.Schedule(t.Context(), connector.RunHandlerFunc(
+			func(context.Context, *connector.ScheduledRun) (string, error) { return "", nil }),
+			connector.ScheduleOptions{})
+		if err != nil {
+			t.Fatalf("state %s: Schedule = %v, want nil", stored, err)
+		}
+		if strings.Contains(logs.String(), "not a JSON object") {
+			t.Errorf("state %q: unexpected warning:\n%s", stored, logs.String())
+		}
 	}
 }
 

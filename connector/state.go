@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 	"time"
 )
@@ -88,6 +89,20 @@ func (c *Connector) RefreshState(ctx context.Context) error {
 	}
 	c.state.set(text)
 	return nil
+}
+
+// stateIsObject reports whether text is a JSON object, null or empty: a
+// state that [Connector.State] can return.
+func stateIsObject(text string) bool {
+	var v any
+	if strings.TrimSpace(text) == "" {
+		return true
+	}
+	if err := json.Unmarshal([]byte(text), &v); err != nil {
+		return false
+	}
+	_, isObject := v.(map[string]any)
+	return isObject || v == nil
 }
 
 func parseState(text string) map[string]any {
