@@ -140,6 +140,9 @@ type Stats struct {
 	IdleTimeouts int64
 	// Duplicates counts frames skipped because they were received before.
 	Duplicates int64
+	// Undecodable counts frames skipped, and logged at error level,
+	// because their id or data cannot be decoded.
+	Undecodable int64
 	// Events counts events handed to the handler.
 	Events int64
 	// Position is the last position saved (or to save) as processed.
@@ -158,6 +161,7 @@ type Client struct {
 	connections  atomic.Int64
 	idleTimeouts atomic.Int64
 	duplicates   atomic.Int64
+	undecodable  atomic.Int64
 	events       atomic.Int64
 	position     atomic.Pointer[ID]
 }
@@ -192,7 +196,8 @@ func NewClient(cfg Config, opts Options) (*Client, error) {
 // Stats returns the client's counters.
 func (c *Client) Stats() Stats {
 	s := Stats{Connections: c.connections.Load(), IdleTimeouts: c.idleTimeouts.Load(),
-		Duplicates: c.duplicates.Load(), Events: c.events.Load()}
+		Duplicates: c.duplicates.Load(), Undecodable: c.undecodable.Load(),
+		Events: c.events.Load()}
 	if p := c.position.Load(); p != nil {
 		s.Position = *p
 	}

@@ -524,3 +524,29 @@ func TestClientReconnectsWithoutResponseHeaders(t *testing.T) {
 		t.Errorf("idle timeouts = %d, want at least 1 for the silent first request", got)
 	}
 }
+
+func TestClientCountsUndecodableFrames(t *testing.T) {
+	text := frameText("100-0", "create", `{"version":"4","type":"create",`) +
+		"id: 150-x\nevent: create\ndata: {}\n\n" +
+		frameText("200-0", "heartbeat", `"1970-01-01T00:00:00.200Z"`)
+	srv := httptest.NewServer(&script{t: t, conns: []scriptConn{{text: text}}})
+	t.Cleanup(srv.Close)
+	client, err := stream.NewClient(stream.Config{URL: srv.URL, Token: "t0ken", StreamID: "live",
+		RecoverUntil: "false"}, stream.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := newCollector()
+	stop := runClient(t, client, col)
+
+	col.waitUntil(t, "the heartbeat after the bad frames", func(evs []*stream.Event) bool {
+		return len(named(evs, stream.Heartbeat)) > 0
+	})
+
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if got := client.Stats().Undecodable; got != 2 {
+		t.Errorf("undecodable frames = %d, want 2 (bad data, bad id)", got)
+	}
+}

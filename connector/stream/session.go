@@ -328,6 +328,7 @@ func (s *session) readConnection(ctx context.Context, rec *received) (delivered 
 		delivered = true
 		ev, err := decodeEvent(f.id, f.name, f.data)
 		if err != nil {
+			c.undecodable.Add(1)
 			c.log.Error("stream frame skipped: cannot decode it", "event", f.name, "id", f.id,
 				"error", err)
 			continue
