@@ -31,8 +31,10 @@
 // # Failures
 //
 // A connection that ends, fails, answers a 5xx status or stays silent for
-// [Options].IdleTimeout (no frame, not even a heartbeat) is opened again
-// with a backoff. An error frame also makes the client reconnect.
+// [Options].IdleTimeout (no response headers, no frame, not even a
+// heartbeat) is opened again with a backoff. An error frame also makes the
+// client reconnect. A frame whose id or data cannot be decoded is logged
+// at error level, counted in [Stats].Undecodable and skipped.
 // Answers 401, 403, 404 and 410 end Run with a [*StatusError]. A handler
 // error ends Run with a [*HandlerError]; unlike pycti's watchdog, a slow
 // handler never kills the process.
