@@ -198,3 +198,46 @@ func TestRunMalformedMessagesRemoved(t *testing.T) {
 		t.Errorf("handler ran %d more times", n)
 	}
 }
+
+func TestRunInvalidKindEventsFailWork(t *testing.T) {
+	for _, tc := range []struct {
+		typ  connector.ConnectorType
+		body string
+	}{
+		{connector.TypeInternalEnrichment,
+			`{"internal":{"work_id":"work_entity"},"event":{"entity_id":"x","stix_entity":42}}`},
+		{connector.TypeInternalEnrichment,
+			`{"internal":{"work_id":"work_objects"},"event":{"entity_id":"x","stix_objects":"7"}}`},
+		{connector.TypeInternalImportFile,
+			`{"internal":{"work_id":"work_file"},"event":{"file_id":"../../graphql"}}`},
+	} {
+		h := newHarness(t, withType(tc.typ))
+		c := newCounter()
+		h.start(c)
+		workID := scanWork(tc.body)
+		h.topo.Publish(t, []byte(tc.body))
+
+		if !h.platform.WaitFor(10*time.Second, func() bool {
+			return h.platform.Count(fp.WorkToProcessed, workID) == 1
+		}) {
+			t.Fatalf("%s: work not reported", workID)
+		}
+		if !h.topo.WaitListenEmpty(t, 1, 10*time.Second) {
+			t.Errorf("%s: message left on the queue", workID)
+		}
+		calls := h.platform.Calls(fp.WorkToProcessed)
+		if len(calls) != 1 || !calls[0].InError {
+			t.Errorf("%s: reports = %+v, want one in error", workID, calls)
+		}
+		if n := len(c.runs); n != 0 {
+			t.Errorf("%s: handler ran %d times, want 0", workID, n)
+		}
+	}
+}
+
+// scanWork returns the work id of a test body.
+func scanWork(body string) string {
+	_, rest, _ := strings.Cut(body, `"work_id":"`)
+	id, _, _ := strings.Cut(rest, `"`)
+	return id
+}
