@@ -58,6 +58,10 @@ func enrich(ctx context.Context, msg *connector.Message) (string, error) {
 		Type  string `json:"type"`
 		Value string `json:"value"`
 	}
+	if ev.StixEntity == nil && !msg.IsPlaybook() {
+		return "", fmt.Errorf("entity %s (%s): the platform sent no STIX form of it, "+
+			"so it may be deleted or not visible to the connector's user", ev.EntityID, ev.EntityType)
+	}
 	if ev.StixEntity != nil {
 		if err := json.Unmarshal(ev.StixEntity, &entity); err != nil {
 			return "", fmt.Errorf("entity %s: %w", ev.EntityID, err)
