@@ -219,8 +219,9 @@ func (c *Client) Stats() Stats {
 // event; only the events of a partly handled id may come again then.
 //
 // Run returns nil when ctx ends, a [*StatusError] when the platform
-// refuses the stream, a [*HandlerError], or an error asking for a state
-// reset when the saved position is not a stream id. When an operator resets the
+// refuses the stream, a [*HandlerError], an error wrapping
+// [ErrEventTooLarge], or an error asking for a state reset when the saved
+// position is not a stream id. When an operator resets the
 // connector state, Run starts again from the configured start.
 func (c *Client) Run(ctx context.Context, h Handler) error {
 	if h == nil {

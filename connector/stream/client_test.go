@@ -550,3 +550,45 @@ func TestClientCountsUndecodableFrames(t *testing.T) {
 		t.Errorf("undecodable frames = %d, want 2 (bad data, bad id)", got)
 	}
 }
+
+// An event longer than the 64 MiB limit stops Run with an error naming the
+// position before it, instead of reconnecting to the same event forever.
+func TestClientStopsOnOversizedEvent(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.Header().Set("Content-Type", "text/event-stream")
+		_, _ = io.WriteString(w, frameText("300-0", "heartbeat", `"1970-01-01T00:00:00.300Z"`))
+		_, _ = io.WriteString(w, "id: 400-0\nevent: create\ndata: ")
+		chunk := strings.Repeat("x", 1<<20)
+		for range 65 {
+			if _, err := io.WriteString(w, chunk); err != nil {
+				return
+			}
+		}
+		_, _ = io.WriteString(w, "\n\n")
+	}))
+	t.Cleanup(srv.Close)
+	client, err := stream.NewClient(stream.Config{URL: srv.URL, Token: "t0ken", StreamID: "live",
+		RecoverUntil: "false"}, stream.Options{ReconnectDelay: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+
+	err = client.Run(ctx, newCollector())
+
+	if ctx.Err() != nil {
+		t.Fatalf("Run kept reconnecting until the deadline (%d connections)", calls.Load())
+	}
+	if !errors.Is(err, stream.ErrEventTooLarge) {
+		t.Errorf("Run = %v, want ErrEventTooLarge", err)
+	}
+	if err == nil || !strings.Contains(err.Error(), "300-0") {
+		t.Errorf("Run = %v, want the position 300-0 before the event", err)
+	}
+	if n := calls.Load(); n != 1 {
+		t.Errorf("%d connections, want 1", n)
+	}
+}

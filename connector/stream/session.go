@@ -265,6 +265,10 @@ func (s *session) read(ctx context.Context) error {
 		if errors.As(err, &serr) {
 			return serr
 		}
+		if errors.Is(err, ErrEventTooLarge) {
+			return fmt.Errorf("stream: the event after position %s: %w; every new "+
+				"connection would stop at it, so the client stops", rec.safe.String(), err)
+		}
 		if delivered {
 			b.reset()
 			attempt = 1

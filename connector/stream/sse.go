@@ -11,6 +11,11 @@ import (
 // platform fit well below it.
 const maxLine = 64 << 20
 
+// ErrEventTooLarge is wrapped by the error of [Client.Run] when an event
+// or one of its lines is longer than 64 MiB. The client stops there,
+// because a new connection would stop at the same event again.
+var ErrEventTooLarge = errors.New("stream event longer than 64 MiB")
+
 // frame is one dispatched SSE message.
 type frame struct {
 	id, name string
@@ -72,7 +77,7 @@ func (fr *frameReader) next() (frame, error) {
 			f.name = string(value)
 		case "data":
 			if data.Len()+len(value) >= maxLine {
-				return frame{}, errors.New("stream event data longer than 64 MiB")
+				return frame{}, ErrEventTooLarge
 			}
 			if hasData {
 				data.WriteByte('\n')
@@ -108,7 +113,7 @@ func (fr *frameReader) readLine() ([]byte, error) {
 			line = append(line, buf...)
 			_, _ = fr.r.Discard(len(buf))
 			if len(line) > maxLine {
-				return nil, errors.New("stream line longer than 64 MiB")
+				return nil, ErrEventTooLarge
 			}
 			continue
 		}
