@@ -42,6 +42,13 @@ var listTypeByFold = func() map[string]string {
 	return m
 }()
 
+// platformSpelling returns the list type that entityType names, ignoring
+// case and surrounding spaces, and whether there is one.
+func platformSpelling(entityType string) (string, bool) {
+	t, ok := listTypeByFold[strings.ToLower(strings.TrimSpace(entityType))]
+	return t, ok
+}
+
 // canonicalListType returns the platform's spelling of the entity_type of
 // a selection or query export. The match ignores case, as pycti's does, so
 // "report" is read as Report. Any other type is rejected, because the
@@ -51,7 +58,7 @@ var listTypeByFold = func() map[string]string {
 // NOTE: the list is that of OpenCTI 7.260817.0. A type added by a later
 // platform is rejected until it is added here.
 func canonicalListType(scope export.Scope, entityType string) (string, error) {
-	if t, ok := listTypeByFold[strings.ToLower(strings.TrimSpace(entityType))]; ok {
+	if t, ok := platformSpelling(entityType); ok {
 		return t, nil
 	}
 	return "", fmt.Errorf("%w: unknown entity_type %q for a %s export: use an OpenCTI "+

@@ -100,14 +100,14 @@ func requestOf(msg *connector.Message) (export.Request, error) {
 
 // checkList spells the entity_type of an export as the platform does, and
 // checks the list of a selection or query export: the entity_type the file
-// is attached to, and a selection that names at least one id. A selection reads only the selected ids, even when main_filter
-// does not name them.
+// is attached to, and a selection that names at least one id. The engine
+// keeps a selection to the selected ids whatever main_filter contains.
 func checkList(req *export.Request) error {
 	if req.Scope != export.ScopeSelection && req.Scope != export.ScopeQuery {
 		// A single export reads its entity by id. Only the case of its
 		// type is fixed, because the pycti profile reads a lower-case type
 		// as a relationship and finds nothing.
-		if t, ok := listTypeByFold[strings.ToLower(strings.TrimSpace(req.EntityType))]; ok {
+		if t, ok := platformSpelling(req.EntityType); ok {
 			req.EntityType = t
 		}
 		return nil
@@ -117,15 +117,9 @@ func checkList(req *export.Request) error {
 		return err
 	}
 	req.EntityType = entityType
-	if req.Scope != export.ScopeSelection {
-		return nil
-	}
-	if len(req.SelectedIDs) == 0 {
+	if req.Scope == export.ScopeSelection && len(req.SelectedIDs) == 0 {
 		return fmt.Errorf("%w: selected_ids is empty for a selection export: select at "+
 			"least one entity, or use export_scope query", export.ErrInvalidRequest)
-	}
-	if req.MainFilter != nil {
-		req.MainFilter = pycti.And(pycti.IDs(req.SelectedIDs...), req.MainFilter)
 	}
 	return nil
 }
