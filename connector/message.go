@@ -357,7 +357,7 @@ func embeddedJSON(member json.RawMessage, starts string) (json.RawMessage, error
 			return nil, err
 		}
 		if !json.Valid([]byte(text)) && strings.TrimSpace(text) != "" {
-			return nil, fmt.Errorf("string does not hold JSON")
+			return nil, errors.New("the string does not contain JSON")
 		}
 		if value = nullToNil(json.RawMessage(text)); value == nil {
 			return nil, nil

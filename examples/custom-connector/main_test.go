@@ -72,8 +72,8 @@ func TestClassify(t *testing.T) {
 	}
 }
 
-// An entity the platform could not convert gets an error that says so,
-// not one about the connector's scope.
+// An entity that the platform could not convert gets an error naming that
+// cause, not one about the connector's scope.
 func TestEnrichEntityWithoutStixForm(t *testing.T) {
 	msg := &connector.Message{Enrichment: &connector.EnrichmentEvent{
 		EntityID: "ipv4-addr--5d1f9b5c-2f3e-5c59-9d3f-3d1c8c7f8e10", EntityType: "IPv4-Addr"}}

@@ -104,10 +104,11 @@ func gqlRequest(s *Server, token, query string) *http.Request {
 
 func quote(s string) string { return fmt.Sprintf("%q", s) }
 
-// TestRequestLoggedBeforeAnswer checks that a request is in the log as
-// soon as its client has the answer, for answers and injected faults
-// alike: tests count requests right after the call that made them.
-func TestRequestLoggedBeforeAnswer(t *testing.T) {
+// TestRequestLoggedBeforeResponse checks that a request is in the log as
+// soon as its client has read the response, for normal responses and
+// injected faults alike, because tests count requests right after the call
+// that made them.
+func TestRequestLoggedBeforeResponse(t *testing.T) {
 	s := newAccessServer(t)
 	post := func() int {
 		req, _ := http.NewRequest(http.MethodPost, s.URL+"/graphql",
@@ -122,8 +123,9 @@ func TestRequestLoggedBeforeAnswer(t *testing.T) {
 		_ = resp.Body.Close()
 		return resp.StatusCode
 	}
-	// Clients run in parallel so that the server has handlers still
-	// running when an answer arrives; each answer seen must be logged.
+	// Clients run in parallel so that the server still has handlers running
+	// when a response arrives. Each request whose response was read must be
+	// logged.
 	var answered atomic.Int64
 	check := func(want int) {
 		if status := post(); status != want {

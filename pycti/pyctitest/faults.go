@@ -106,9 +106,9 @@ func (fi *faultInjector) pick(operation string, phase FaultKind) (FaultKind, Fau
 	return 0, f
 }
 
-// apply injects latency and the transport faults. It reports whether it
-// answered (or dropped) the request; it calls record with the HTTP status
-// (0 for a drop) before the client can see the fault.
+// apply injects latency and the transport faults, and reports whether it
+// wrote a response to the request or dropped it. It calls record with the
+// HTTP status (0 for a drop) before the client can see the fault.
 func (fi *faultInjector) apply(w http.ResponseWriter, r *http.Request, operation string,
 	record func(status int)) bool {
 	kind, f := fi.pick(operation, 0)

@@ -40,8 +40,8 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &RequestRecord{Time: s.cfg.clock(), Method: r.Method, Path: r.URL.Path,
 		ApplicantID: r.Header.Get("opencti-applicant-id")}
-	// The record is logged before the response is written: a client that
-	// has its answer finds its request in Requests and OperationCounts.
+	// The record is logged before the response is written, so a client that
+	// has read its response finds its request in Requests and OperationCounts.
 	done := func() {
 		rec.Duration = time.Since(start)
 		s.reqlog.add(rec)

@@ -181,14 +181,14 @@ func decodeObject(raw []byte) (map[string]any, []jsonvalue.DuplicateKey, error) 
 // duplicateKeyFindings reports each key that an object repeats. JSON
 // parsers differ on which of the values they keep (encoding/json and
 // Python's json keep the last), so the data is ambiguous, and I-JSON
-// (RFC 7493) forbids it. Offsets count bytes from the start
-// of text, which names the object or the whole input.
-func duplicateKeyFindings(idx int, text string, dups []jsonvalue.DuplicateKey) []Finding {
+// (RFC 7493) forbids it. Offsets count bytes from the start of the part
+// of the input that scope names, such as "the object".
+func duplicateKeyFindings(idx int, scope string, dups []jsonvalue.DuplicateKey) []Finding {
 	var out []Finding
 	for _, dup := range dups {
 		f := Finding{Index: idx, Rule: RuleJSON, Severity: SeverityError,
 			Message: "duplicate key " + strconv.Quote(dup.Key) + " at byte " +
-				strconv.Itoa(dup.Offset) + " of " + text + ": parsers disagree on which value counts, " +
+				strconv.Itoa(dup.Offset) + " of " + scope + ": parsers disagree on which value counts, " +
 				"so keep only one"}
 		if dup.TopLevel {
 			f.Pointer = pointer(dup.Key)
