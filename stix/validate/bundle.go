@@ -115,6 +115,7 @@ func (bs *bundleStream) run(r io.Reader) error {
 		// a json finding about its type instead of its own findings.
 		return bs.emit([]Finding{syntaxFinding(-1, err)})
 	}
+	bs.sess.standalone = br.IsArray()
 	if !br.IsArray() {
 		env := map[string]any{"type": stix.TypeBundle}
 		if id := br.ID(); id != "" {
@@ -167,6 +168,7 @@ func (bs *bundleStream) whole(r io.Reader) error {
 			return err
 		}
 	default:
+		bs.sess.standalone = true
 		if err := bs.emit(bs.sess.addDecoded(val)); err != nil {
 			return err
 		}

@@ -74,6 +74,9 @@ func (c *objectCheck) run() {
 	c.vocabularies()
 	c.typeSpecific()
 	c.extraSchemas()
+	if c.v.interop {
+		c.interop()
+	}
 	if c.sess != nil {
 		c.sess.record(c)
 	}

@@ -37,7 +37,9 @@
 // Session, duplicate ids with conflicting content and unresolved
 // references. SHOULD rules carry the check codes of the OASIS reference
 // validator where it has the rule, so WithEnable and WithDisable accept
-// "101" as well as "custom-prefix".
+// "101" as well as "custom-prefix". WithInterop adds the stricter profile of
+// the STIX 2.1 interoperability test documents, which is not part of STIX
+// 2.1, under rules of their own.
 //
 // # Streaming
 //

@@ -67,7 +67,11 @@ func caseOptions(dir string, c referenceCase) ([]validate.Option, error) {
 		case "schema_dir":
 			opts = append(opts, validate.WithExtraSchemas(os.DirFS(filepath.Join(dir,
 				"custom-schemas"))))
-		case "version", "interop", "silent", "verbose":
+		case "interop":
+			if v == true {
+				opts = append(opts, validate.WithInterop())
+			}
+		case "version", "silent", "verbose":
 		default:
 			return nil, fmt.Errorf("unknown option %s", k)
 		}
@@ -132,11 +136,6 @@ var disagreementGroups = []struct {
 		"included, so rank and toxicity are declared properties of this file. The " +
 		"reference validator exempts such properties from its naming checks on SDOs only",
 		`sv352 sv355`},
-	{"interop mode applies the profile of the STIX interoperability test documents " +
-		"(created_by_ref required, at most one TLP marking per object), which is not part " +
-		"of STIX 2.1 and which this package does not implement. Under STIX 2.1 the object " +
-		"is valid",
-		`sv177 sv180`},
 	{"software.languages \"bbb\" is an ISO 639-3 code (Barai) registered as an RFC 5646 " +
 		"language subtag, which is what STIX 2.1 requires. The reference validator checks " +
 		"against a shorter ISO 639-2 list",

@@ -57,6 +57,11 @@ var ruleDescriptions = map[string]string{
 	RuleStrictTypes:       "the object type is defined by STIX 2.1 (with -strict-types)",
 	RuleStrictProperties:  "every property is defined by STIX 2.1 (with -strict-properties)",
 	RuleSpecVersion:       "reports an object that is not STIX 2.1, such as a 2.0 object",
+	RuleInteropRequired: "SDOs and SROs have created_by_ref and the properties the " +
+		"interoperability profile requires (with -interop)",
+	RuleInteropTLP: "object_marking_refs lists at most one TLP 1.0 marking (with -interop)",
+	RuleInteropProducer: "created_by_ref names an identity in the bundle that has " +
+		"created_by_ref itself (with -interop)",
 
 	"custom-prefix":                   "custom names use x-<source>-<name> or x_<source>_<name>",
 	"custom-prefix-lax":               "custom names start with x- or x_ (replaces custom-prefix when it is off)",

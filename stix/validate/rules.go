@@ -88,7 +88,7 @@ var mustRules = []string{
 	RuleMarkingSelector, RuleTLP, RulePattern, RuleObservableRefs, RuleArtifactMediaType,
 	RuleCharset, RuleLanguage, RuleSoftwareLanguage, RuleLanguageContents, RuleUUIDVersion,
 	RuleConflictingID, RuleUnresolvedRef, RuleStrictTypes, RuleStrictProperties,
-	RuleSpecVersion,
+	RuleSpecVersion, RuleInteropRequired, RuleInteropTLP, RuleInteropProducer,
 }
 
 // Rules returns the names of all rules: MUST rules first, then SHOULD

@@ -11,13 +11,21 @@ import (
 // keeps the objects themselves. Per object it keeps hashes of the UUID, the
 // modified time and the content: 55 to 110 bytes on amd64, depending on how
 // full its hash map is (26 MB for a bundle of 240,000 objects). With
-// WithEnforceRefs it also keeps the references to ids not seen yet. A
+// WithEnforceRefs it also keeps the references to ids not seen yet. With
+// WithInterop it keeps every identity id and the created_by_ref of every
+// object. A
 // Session is not safe for concurrent use.
 type Session struct {
 	v     *Validator
 	index int
 	ids   *idIndex
 	refs  []pendingRef
+	// producers holds the state of RuleInteropProducer, nil until the
+	// first object when the Validator has WithInterop.
+	producers *producerState
+	// standalone marks input that is a single object or an array, not a
+	// bundle, which RuleInteropProducer does not check.
+	standalone bool
 }
 
 type pendingRef struct {
@@ -61,8 +69,9 @@ func (s *Session) addDecoded(v any) []Finding {
 }
 
 // Finish returns the findings that need the whole bundle: references to
-// ids that never appeared, when the Validator enforces references. It
-// releases the state of the session.
+// ids that never appeared, when the Validator enforces references, and
+// created_by_ref values that name no producer identity of the bundle, with
+// WithInterop. It releases the state of the session.
 func (s *Session) Finish() []Finding {
 	var out []Finding
 	for _, r := range s.refs {
@@ -73,7 +82,10 @@ func (s *Session) Finish() []Finding {
 			Rule: RuleUnresolvedRef, Severity: SeverityError,
 			Message: "reference " + r.target + " is not in the bundle"})
 	}
-	s.ids, s.refs = nil, nil
+	if !s.standalone {
+		out = append(out, s.producerFindings()...)
+	}
+	s.ids, s.refs, s.producers = nil, nil, nil
 	return out
 }
 
@@ -111,6 +123,9 @@ func (s *Session) record(c *objectCheck) {
 	}
 	if c.v.enforceRefs {
 		s.collectRefs(c)
+	}
+	if c.v.interop {
+		s.recordProducer(c)
 	}
 }
 

@@ -27,6 +27,7 @@ type Validator struct {
 	strictTypes      bool
 	strictProperties bool
 	enforceRefs      bool
+	interop          bool
 }
 
 type config struct {
@@ -36,6 +37,7 @@ type config struct {
 	strictTypes      bool
 	strictProperties bool
 	enforceRefs      bool
+	interop          bool
 	enabled          []string
 	disabled         []string
 }
@@ -76,6 +78,18 @@ func WithStrictProperties() Option { return func(c *config) { c.strictProperties
 // objects the consumer already has.
 func WithEnforceRefs() Option { return func(c *config) { c.enforceRefs = true } }
 
+// WithInterop adds the profile of the STIX 2.1 interoperability test
+// documents (OASIS), which is stricter than STIX 2.1 and not part of it.
+// The 19 SDO and SRO types the profile covers, which exclude identity and
+// incident, need created_by_ref and some type-specific properties (rule
+// interop-required), and their object_marking_refs may list only one of
+// the four TLP 1.0 markings (rule interop-tlp). In a bundle, each
+// created_by_ref must name an identity of the same bundle that has
+// created_by_ref too (rule interop-producer). Single objects and arrays of
+// objects get only the per-object rules, as in the OASIS reference
+// validator's --interop mode. Default: off.
+func WithInterop() Option { return func(c *config) { c.interop = true } }
+
 // WithEnable runs only the named SHOULD rules (plus every MUST rule) when
 // no rule is disabled, or adds them back when some are. Names are rule
 // names, reference validator check codes such as "101", or the groups
@@ -103,7 +117,8 @@ func New(opts ...Option) (*Validator, error) {
 		return nil, err
 	}
 	v := &Validator{active: active, strict: cfg.strict, strictTypes: cfg.strictTypes,
-		strictProperties: cfg.strictProperties, enforceRefs: cfg.enforceRefs}
+		strictProperties: cfg.strictProperties, enforceRefs: cfg.enforceRefs,
+		interop: cfg.interop}
 	if cfg.schemas == nil {
 		v.schemas, err = builtinSet()
 	} else {
