@@ -38,6 +38,7 @@ type options struct {
 	strict           bool
 	jsonOutput       bool
 	enforceRefs      bool
+	interop          bool
 	strictTypes      bool
 	strictProperties bool
 	listRules        bool
@@ -89,6 +90,11 @@ func newFlagSet(o *options) *flag.FlagSet {
 	set.BoolVar(&o.enforceRefs, "enforce-refs", false,
 		"report references of relationships, sightings and containers to ids that\n"+
 			"are not in the same bundle")
+	set.BoolVar(&o.interop, "interop", false,
+		"apply the profile of the STIX 2.1 interoperability test documents, which is\n"+
+			"not part of STIX 2.1: SDOs and SROs need created_by_ref and some properties\n"+
+			"of their type and list at most one TLP marking, and in a bundle their\n"+
+			"created_by_ref names an identity of the bundle that has created_by_ref itself")
 	set.BoolVar(&o.strictTypes, "strict-types", false,
 		"report objects of custom types as errors")
 	set.BoolVar(&o.strictProperties, "strict-properties", false,
@@ -151,6 +157,9 @@ func (o *options) validator() (*validate.Validator, error) {
 	}
 	if o.enforceRefs {
 		opts = append(opts, validate.WithEnforceRefs())
+	}
+	if o.interop {
+		opts = append(opts, validate.WithInterop())
 	}
 	if o.strictTypes {
 		opts = append(opts, validate.WithStrictTypes())

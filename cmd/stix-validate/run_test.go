@@ -214,7 +214,7 @@ func TestRunHelp(t *testing.T) {
 		}
 		for _, name := range []string{"-strict", "-json", "-schemas DIR", "-extra-schemas DIR",
 			"-enable RULES", "-disable RULES", "-enforce-refs", "-strict-types",
-			"-strict-properties", "-list-rules", "Exit status"} {
+			"-strict-properties", "-interop", "-list-rules", "Exit status"} {
 			if !strings.Contains(r.stdout, name) {
 				t.Errorf("%s: help does not mention %s", arg, name)
 			}
@@ -401,6 +401,31 @@ func TestRunEnforceRefs(t *testing.T) {
 	r := runCmd(t, bundle, "-enforce-refs", "-")
 	if r.code != exitInvalid || strings.Count(r.stdout, "[unresolved-ref]") != 2 {
 		t.Errorf("-enforce-refs: exit %d\n%s", r.code, r.stdout)
+	}
+}
+
+func TestRunInterop(t *testing.T) {
+	// The identity that the campaign names as its producer has no
+	// created_by_ref, which only the interoperability profile requires.
+	bundle := `{"type":"bundle","id":"bundle--939646b0-7d6e-46d4-a929-97da04e7f53e",
+		"objects":[{"type":"identity","spec_version":"2.1",
+		"id":"identity--df7d1663-1a28-492f-b76f-ae9a049a3512",
+		"created":"2023-03-01T10:00:00.000Z","modified":"2023-03-01T10:00:00.000Z",
+		"name":"Example Team","identity_class":"organization"},
+		{"type":"campaign","spec_version":"2.1",
+		"id":"campaign--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061",
+		"created":"2016-05-12T08:17:27.000Z","modified":"2016-05-12T08:17:27.000Z",
+		"created_by_ref":"identity--df7d1663-1a28-492f-b76f-ae9a049a3512",
+		"name":"Spear Phishing"}]}`
+	if r := runCmd(t, bundle, "-"); r.code != exitValid {
+		t.Errorf("without -interop: exit %d\n%s", r.code, r.stdout)
+	}
+	r := runCmd(t, bundle, "--interop", "-")
+	if r.code != exitInvalid {
+		t.Errorf("--interop: exit %d, want %d\n%s", r.code, exitInvalid, r.stdout)
+	}
+	if !strings.Contains(r.stdout, "[interop-producer]") {
+		t.Errorf("--interop: output does not name rule interop-producer\n%s", r.stdout)
 	}
 }
 
