@@ -224,11 +224,12 @@ func (v *Validator) envelope(env map[string]any, hasObjects bool, count int) []F
 	c.id, _ = env["id"].(string)
 	if sch := v.schemas.byType[stix.TypeBundle]; sch != nil {
 		if err := sch.Validate(any(env)); err != nil {
-			schemaFindings(err, func(f Finding) { c.addErr(f.Rule, f.Pointer, f.Message, f.Err) })
+			schemaFindings(err, sch, env, func(f Finding) { c.addErr(f.Rule, f.Pointer, f.Message, f.Err) })
 		}
 	}
 	if _, uuid, ok := splitIdentifier(c.id); ok && validUUID(uuid) && uuidVersion(uuid) != 4 {
-		c.add("uuid-check", "/id", "a bundle id should use a version 4 UUID")
+		c.add("uuid-check", "/id", "bundle id uses a version "+
+			strconv.Itoa(int(uuidVersion(uuid)))+" UUID, but should use a version 4 (random) UUID")
 	}
 	if hasObjects && count == 0 {
 		c.add(RuleSchema, "/objects", "objects must not be empty: omit it for an empty bundle")

@@ -36,7 +36,7 @@ func (c *objectCheck) addErr(rule, ptr, msg string, err error) {
 		sev = SeverityWarning
 	}
 	c.findings = append(c.findings, Finding{ObjectID: c.id, Index: c.idx, Pointer: ptr,
-		Rule: rule, Severity: sev, Message: msg, Err: err})
+		Rule: rule, Severity: sev, Message: shortenText(msg, maxMessageBytes), Err: err})
 }
 
 var shouldNames = func() map[string]bool {
@@ -97,7 +97,7 @@ func (c *objectCheck) isSTIX20() bool {
 func (c *objectCheck) schema() {
 	sch := c.v.schemaFor(c.typ, c.obj)
 	if err := sch.Validate(any(c.obj)); err != nil {
-		schemaFindings(err, func(f Finding) {
+		schemaFindings(err, sch, c.obj, func(f Finding) {
 			c.addErr(f.Rule, f.Pointer, f.Message, f.Err)
 		})
 	}
@@ -126,7 +126,7 @@ func (c *objectCheck) extraSchemas() {
 			continue
 		}
 		if err := sch.Validate(any(c.obj)); err != nil {
-			schemaFindings(err, func(f Finding) {
+			schemaFindings(err, sch, c.obj, func(f Finding) {
 				c.addErr(RuleCustomSchema, f.Pointer, "schema "+name+".json: "+f.Message, f.Err)
 			})
 		}

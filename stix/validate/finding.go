@@ -3,6 +3,7 @@ package validate
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"golang.org/x/text/language"
@@ -67,7 +68,7 @@ func (f Finding) String() string {
 	var sb strings.Builder
 	sb.WriteString(f.Severity.String())
 	if f.ObjectID != "" {
-		sb.WriteString(" " + f.ObjectID)
+		sb.WriteString(" " + shortenText(f.ObjectID, maxIDBytes))
 	} else if f.Index >= 0 {
 		sb.WriteString(" object " + strconv.Itoa(f.Index))
 	}
@@ -183,4 +184,31 @@ func pointer(tokens ...string) string {
 		sb.WriteString(t)
 	}
 	return sb.String()
+}
+
+// Limits for text taken from the input, so that one huge value does not
+// flood a report: messages and, in String, object ids.
+const (
+	maxMessageBytes = 1000
+	maxIDBytes      = 200
+)
+
+// shortenText returns s unchanged when it has at most limit bytes.
+// Otherwise it keeps the start and the end of s, where a message names the
+// rule and the fix, and replaces the middle with a note of how many bytes
+// were left out.
+func shortenText(s string, limit int) string {
+	if len(s) <= limit {
+		return s
+	}
+	head := limit / 2
+	tail := limit / 4
+	for head > 0 && !utf8.RuneStart(s[head]) {
+		head--
+	}
+	start := len(s) - tail
+	for start < len(s) && !utf8.RuneStart(s[start]) {
+		start++
+	}
+	return s[:head] + "…[" + strconv.Itoa(start-head) + " bytes left out]…" + s[start:]
 }

@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/opencti-go/sdk/stix"
@@ -31,7 +32,8 @@ func (c *objectCheck) identifiers() {
 	switch {
 	case !scoTypes[c.typ]:
 		if version != 4 {
-			c.add("uuid-check", "/id", "this id should use a version 4 UUID")
+			c.add("uuid-check", "/id", "id uses a version "+strconv.Itoa(int(version))+
+				" UUID, but SDO, SRO and meta object ids should use a version 4 (random) UUID")
 		}
 	case c.typ == stix.TypeProcess:
 		if version != 4 {

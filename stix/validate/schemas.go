@@ -4,7 +4,6 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
-	"math/big"
 	"path"
 	"strconv"
 	"strings"
@@ -132,8 +131,9 @@ func (s *schemaSet) forObject(typ string, obj map[string]any) *jsonschema.Schema
 
 // schemaFindings turns a validation error tree into findings, one per
 // failed keyword. anyOf, oneOf and not count as one keyword each, with the
-// reasons of their branches in the message.
-func schemaFindings(err error, add func(Finding)) {
+// reasons of their branches in the message. sch is the schema that
+// instance was validated against. Messages quote values from instance.
+func schemaFindings(err error, sch *jsonschema.Schema, instance any, add func(Finding)) {
 	verr, ok := err.(*jsonschema.ValidationError)
 	if !ok {
 		add(Finding{Rule: RuleSchema, Severity: SeverityError, Message: err.Error(), Err: err})
@@ -172,75 +172,7 @@ func schemaFindings(err error, add func(Finding)) {
 		serr := &SchemaError{Pointer: ptr, Keyword: strings.Join(e.ErrorKind.KeywordPath(), "/"),
 			SchemaURL: e.SchemaURL, Err: e}
 		add(Finding{Pointer: ptr, Rule: RuleSchema, Severity: SeverityError,
-			Message: schemaMessage(e), Err: serr})
+			Message: schemaMessage(e, sch, instance), Err: serr})
 	}
 	walk(verr, verr.InstanceLocation)
-}
-
-// schemaMessage words a schema failure for people who know STIX but not
-// JSON Schema.
-func schemaMessage(e *jsonschema.ValidationError) string {
-	switch k := e.ErrorKind.(type) {
-	case *kind.FalseSchema:
-		name := "this property"
-		if n := len(e.InstanceLocation); n > 0 {
-			name = "property " + e.InstanceLocation[n-1]
-		}
-		return name + " is reserved or not allowed here: remove it"
-	case *kind.AnyOf, *kind.OneOf:
-		if len(e.Causes) == 0 {
-			return localize(e)
-		}
-		var reasons []string
-		for _, c := range e.Causes {
-			reasons = append(reasons, branchReason(c))
-		}
-		what := "at least one"
-		if _, one := k.(*kind.OneOf); one {
-			what = "exactly one"
-		}
-		return "must satisfy " + what + " of: " + strings.Join(reasons, "; or ")
-	case *kind.Not:
-		return "has a value or combination of properties that is not allowed here"
-	case *kind.Minimum:
-		return "number " + ratText(k.Got) + " is below the minimum " + ratText(k.Want)
-	case *kind.Maximum:
-		return "number " + ratText(k.Got) + " is above the maximum " + ratText(k.Want)
-	case *kind.ExclusiveMinimum:
-		return "number " + ratText(k.Got) + " must be above " + ratText(k.Want)
-	case *kind.ExclusiveMaximum:
-		return "number " + ratText(k.Got) + " must be below " + ratText(k.Want)
-	case *kind.PropertyNames:
-		reason := ""
-		if len(e.Causes) > 0 {
-			reason = ": " + branchReason(e.Causes[0])
-		}
-		return "invalid property name " + strconv.Quote(k.Property) + reason
-	}
-	return localize(e)
-}
-
-// ratText formats a number of a range keyword. The schema library prints
-// such numbers as float64, which shows 1e400 as +Inf and rounds
-// 100.0000000000000001 to 100, so the message would not name the value.
-func ratText(r *big.Rat) string {
-	if r.IsInt() && r.Num().IsInt64() {
-		return r.Num().String()
-	}
-	return new(big.Float).SetPrec(256).SetRat(r).Text('g', 25)
-}
-
-// branchReason summarises why one anyOf or oneOf branch failed.
-func branchReason(e *jsonschema.ValidationError) string {
-	for len(e.Causes) == 1 {
-		e = e.Causes[0]
-	}
-	if len(e.Causes) == 0 {
-		return localize(e)
-	}
-	var parts []string
-	for _, c := range e.Causes {
-		parts = append(parts, branchReason(c))
-	}
-	return strings.Join(parts, " and ")
 }

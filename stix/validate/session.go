@@ -109,7 +109,7 @@ func (s *Session) record(c *objectCheck) {
 	prev, dup, firstType := s.ids.add(c.id, ver)
 	if firstType != "" {
 		_, uuid, _ := splitIdentifier(c.id)
-		c.add("uuid-check", "/id", "UUID "+uuid+" is also used by a "+firstType+
+		c.add("uuid-check", "/id", "UUID "+uuid+" is also used by "+firstType+"--"+uuid+
 			" in this bundle: give each object its own UUID")
 	}
 	switch {

@@ -132,8 +132,9 @@ func (c *objectCheck) relationshipType() {
 		return
 	}
 	if !contains(strings.Fields(allowed), dstType) {
-		c.add("relationship-types", "/target_ref", "the target of "+rel+" from "+srcType+
-			" should be one of: "+strings.Join(strings.Fields(allowed), ", "))
+		c.add("relationship-types", "/target_ref", "target_ref points at "+withArticle(dstType)+
+			", which the specification does not suggest for "+srcType+" "+rel+
+			": the suggested target types are "+strings.Join(strings.Fields(allowed), ", "))
 	}
 }
 
@@ -189,8 +190,9 @@ func (c *objectCheck) observedData() {
 		}
 		c.memberRefs(objs, m, ptr)
 		if typ, ok := m["type"].(string); ok && c.v.schemas.byType[typ] != nil && scoTypes[typ] {
-			if err := c.v.schemas.byType[typ].Validate(any(m)); err != nil {
-				schemaFindings(err, func(f Finding) {
+			sch := c.v.schemas.byType[typ]
+			if err := sch.Validate(any(m)); err != nil {
+				schemaFindings(err, sch, m, func(f Finding) {
 					c.addErr(f.Rule, ptr+f.Pointer, f.Message, f.Err)
 				})
 			}

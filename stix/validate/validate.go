@@ -202,7 +202,7 @@ func duplicateKeyFindings(idx int, scope string, dups []jsonvalue.DuplicateKey) 
 	var out []Finding
 	for _, dup := range dups {
 		f := Finding{Index: idx, Rule: RuleJSON, Severity: SeverityError,
-			Message: "duplicate key " + strconv.Quote(dup.Key) + " at byte " +
+			Message: "duplicate key " + strconv.Quote(shortenText(dup.Key, maxIDBytes)) + " at byte " +
 				strconv.Itoa(dup.Offset) + " of " + scope + ": parsers disagree on which value counts, " +
 				"so keep only one"}
 		if dup.TopLevel {
