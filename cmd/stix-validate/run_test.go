@@ -452,3 +452,96 @@ func TestRunCancelled(t *testing.T) {
 		t.Errorf("stderr %q", errOut.String())
 	}
 }
+
+// TestRunBadInputs checks the exit status and the report for inputs that
+// are not STIX: each names the path and makes the file invalid, never
+// unreadable.
+func TestRunBadInputs(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string][]byte{
+		"binary.json":  {0x00, 0xff, 0xfe, 0x89, 0x50, 0x4e, 0x47},
+		"bare.json":    []byte(`{}`),
+		"scalars.json": []byte(`[1,"a",null]`),
+		"huge.json": []byte(`{"type":"identity","id":"identity--` +
+			strings.Repeat("a", 2_000_000) + `"}`),
+	}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name := range files {
+		path := filepath.Join(dir, name)
+		r := runCmd(t, "", path)
+		if r.code != exitInvalid {
+			t.Errorf("%s: exit %d, want 1\n%s", name, r.code, r.stderr)
+		}
+		if !strings.HasPrefix(r.stdout, path+":\n") {
+			t.Errorf("%s: output does not start with the path: %q", name,
+				r.stdout[:min(100, len(r.stdout))])
+		}
+		if len(r.stdout) > 5000 {
+			t.Errorf("%s: %d bytes of output, want the huge value shortened", name,
+				len(r.stdout))
+		}
+	}
+}
+
+// TestRunMixedFolder: a folder with JSON, other files and a sub-folder is
+// searched for .json files only, and one invalid file makes the run invalid.
+func TestRunMixedFolder(t *testing.T) {
+	dir := t.TempDir()
+	valid := shared(t, "stix", "oasis-examples", "indicator-for-c2-ip-address.json")
+	data, err := os.ReadFile(valid)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	if err := os.Mkdir(filepath.Join(dir, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, content := range map[string][]byte{
+		"notes.txt":         []byte("not json"),
+		"image.png":         {0x89, 0x50, 0x4e, 0x47},
+		"sub/valid.JSON":    data,
+		"truncated.json":    data[:len(data)/2],
+		"sub/ignored.json~": data,
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), content, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	doc := decodeDocument(t, runCmd(t, "", "-json", dir).stdout)
+	var paths []string
+	for _, f := range doc.Files {
+		paths = append(paths, strings.TrimPrefix(f.Path, dir+string(filepath.Separator)))
+	}
+	want := []string{filepath.Join("sub", "valid.JSON"), "truncated.json"}
+	if !slices.Equal(paths, want) {
+		t.Errorf("checked %v, want %v", paths, want)
+	}
+	if doc.Status != "invalid" || doc.ValidFiles != 1 || doc.InvalidFiles != 1 {
+		t.Errorf("totals: status %s, %d valid, %d invalid", doc.Status, doc.ValidFiles,
+			doc.InvalidFiles)
+	}
+}
+
+func TestRunUnreadableFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "locked.json")
+	if err := os.WriteFile(path, []byte(`{}`), 0o000); err != nil {
+		t.Fatal(err)
+	}
+	if f, err := os.Open(path); err == nil {
+		f.Close()
+		t.Skip("the file stays readable: the tests run with root rights")
+	}
+	r := runCmd(t, "", path)
+	if r.code != exitFailure {
+		t.Errorf("exit %d, want 2", r.code)
+	}
+	if !strings.HasPrefix(r.stdout, path+": unreadable: ") ||
+		!strings.Contains(r.stdout, "permission denied") {
+		t.Errorf("stdout %q, want the path and the reason", r.stdout)
+	}
+}
