@@ -12,6 +12,14 @@
 // definition) decode into Generic, which keeps every property. All of them
 // implement Object.
 //
+// To build a new object, call Create with its type, such as
+// Create[Indicator](): it sets type, spec_version, a random id and, except on
+// SCOs, created and modified. Then fill the properties. An SCO needs a
+// deterministic id, so set its ID with ObservableIDOf after the properties.
+// Write the objects with BundleWriter (or NewBundle and json.Marshal) and check them
+// with package stix/validate. To read JSON, call Decode for one object and
+// ReadBundle or NewBundleReader for a bundle.
+//
 // Optional booleans and numbers are pointers, so that false and 0 stay
 // distinct from an absent property (is_family: false, confidence: 0,
 // count: 0); set them with new(false) or new(0). Timestamps are Timestamp

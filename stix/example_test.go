@@ -105,6 +105,46 @@ func ExampleBundleWriter() {
 	// 2 objects
 }
 
+// ExampleCreate builds an indicator, the file it detects and the
+// relationship between them. Create sets random ids, so the example prints
+// the parts of the output that do not change between runs.
+func ExampleCreate() {
+	sha256 := "fb9e3b23c51240952f156da0e187c66285cae6d0e18f536fc04ea61163865661"
+
+	indicator := stix.Create[stix.Indicator]()
+	indicator.Name = "invoice.pdf dropper"
+	indicator.Pattern = "[file:hashes.'SHA-256' = '" + sha256 + "']"
+	indicator.PatternType = "stix"
+	indicator.ValidFrom = indicator.Created
+
+	// An SCO gets a random id from Create too. Replace it with the
+	// deterministic id once the ID-contributing properties are set.
+	file := stix.Create[stix.File]()
+	file.Name = "invoice.pdf"
+	file.Hashes = stix.Hashes{"SHA-256": sha256}
+	id, err := stix.ObservableIDOf(file)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	file.ID = id
+
+	relationship := stix.Create[stix.Relationship]()
+	relationship.RelationshipType = "based-on"
+	relationship.SourceRef = indicator.ID
+	relationship.TargetRef = file.ID
+
+	fmt.Println(indicator.Type, indicator.SpecVersion, strings.HasPrefix(indicator.ID, "indicator--"))
+	fmt.Println(indicator.Created.IsZero(), indicator.Modified.IsZero())
+	fmt.Println(file.ID)
+	fmt.Println(relationship.SourceRef == indicator.ID, relationship.TargetRef)
+	// Output:
+	// indicator 2.1 true
+	// false false
+	// file--020c5f60-b566-547b-8c11-17166478f4fa
+	// true file--020c5f60-b566-547b-8c11-17166478f4fa
+}
+
 func ExampleObservableID() {
 	id, err := stix.ObservableID(stix.TypeFile, map[string]any{
 		"name": "invoice.pdf",
