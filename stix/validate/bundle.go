@@ -39,7 +39,10 @@ func (v *Validator) ValidateBundle(ctx context.Context, r io.Reader) ([]Finding,
 	return out, nil
 }
 
-// Bundle validates a bundle with the default Validator.
+// Bundle validates a bundle read from r with the Default Validator and
+// returns its findings, as Validator.ValidateBundle does. The error is
+// non-nil only when reading r fails or ctx is done. Invalid content is
+// reported as findings.
 func Bundle(ctx context.Context, r io.Reader) ([]Finding, error) {
 	return Default().ValidateBundle(ctx, r)
 }

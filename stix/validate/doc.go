@@ -2,6 +2,11 @@
 // Schema for its type, then against the semantic rules of the
 // specification that a schema cannot express.
 //
+// Bundle and Object check content with the default rules. For options such
+// as WithStrict, build a Validator with New once and reuse it. Findings are
+// not errors: Err returns an error only when at least one finding has
+// SeverityError.
+//
 // # Findings
 //
 // Every problem is a Finding with the object id, a JSON pointer into the

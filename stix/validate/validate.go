@@ -176,7 +176,8 @@ func (v *Validator) ValidateValue(obj map[string]any) []Finding {
 	return v.checkObject(obj, -1, nil)
 }
 
-// Object checks one object with the default Validator.
+// Object checks one object given as JSON with the Default Validator and
+// returns its findings, or nil when there is nothing to report.
 func Object(raw []byte) []Finding { return Default().ValidateObject(raw) }
 
 // decodeObject decodes exactly one JSON object, keeping numbers exact as
