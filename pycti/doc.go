@@ -8,6 +8,8 @@
 // # Clients and identities
 //
 // NewClient builds a client from the platform's base URL and an API token.
+// In tests and demos, point it at the in-memory platform of package
+// pycti/pyctitest: NewClient(srv.URL, srv.AdminToken()).
 // Requests run as the token's user (the connector identity) unless they go
 // through a view made by Client.AsApplicant, which sends the
 // opencti-applicant-id header so that the platform runs them as that user
@@ -48,6 +50,8 @@
 // changes fields and Delete deletes an element. A typed input leaves its
 // unset optional fields out of the request, so that an older platform
 // never receives a field it does not know unless the caller set it.
+// Optional numbers and booleans are pointers, so nil leaves them out and
+// new(0) sends 0. Score fields are x_opencti_score, from 0 to 100.
 //
 // # Filters
 //

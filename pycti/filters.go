@@ -50,7 +50,10 @@ type FilterGroup struct {
 
 // Filter is one condition of a FilterGroup.
 type Filter struct {
-	// Key names the field, or several fields any of which may match.
+	// Key names the field, or several fields any of which may match. Keys
+	// are the platform's attribute names as the GraphQL schema spells
+	// them, such as "entity_type", "pattern_type" or "created_at", or a
+	// special key such as "ids" or "regardingOf".
 	Key []string
 	// Values are JSON values: mostly strings, sometimes objects (the
 	// regardingOf filter) or numbers.

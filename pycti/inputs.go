@@ -161,19 +161,23 @@ type AttackPatternInput struct {
 // its main scores. Other CVSS fields can be set with Client.Update.
 type VulnerabilityInput struct {
 	Meta
-	Name             string   `json:"name"`
-	Description      string   `json:"description,omitempty"`
-	Aliases          []string `json:"x_opencti_aliases,omitempty"`
-	CVSSVector       string   `json:"x_opencti_cvss_vector_string,omitempty"`
+	Name        string   `json:"name"`
+	Description string   `json:"description,omitempty"`
+	Aliases     []string `json:"x_opencti_aliases,omitempty"`
+	CVSSVector  string   `json:"x_opencti_cvss_vector_string,omitempty"`
+	// CVSSBaseScore is the CVSS base score, from 0.0 to 10.0.
 	CVSSBaseScore    *float64 `json:"x_opencti_cvss_base_score,omitempty"`
 	CVSSBaseSeverity string   `json:"x_opencti_cvss_base_severity,omitempty"`
 	CWE              []string `json:"x_opencti_cwe,omitempty"`
 	CISAKEV          *bool    `json:"x_opencti_cisa_kev,omitempty"`
-	EPSSScore        *float64 `json:"x_opencti_epss_score,omitempty"`
-	EPSSPercentile   *float64 `json:"x_opencti_epss_percentile,omitempty"`
-	Score            *int     `json:"x_opencti_score,omitempty"`
-	Revoked          *bool    `json:"revoked,omitempty"`
-	Lang             string   `json:"lang,omitempty"`
+	// EPSSScore and EPSSPercentile are FIRST's EPSS figures, both from 0
+	// to 1: the probability of exploitation in the next 30 days, and the
+	// share of scored CVEs whose score is at or below it.
+	EPSSScore      *float64 `json:"x_opencti_epss_score,omitempty"`
+	EPSSPercentile *float64 `json:"x_opencti_epss_percentile,omitempty"`
+	Score          *int     `json:"x_opencti_score,omitempty"`
+	Revoked        *bool    `json:"revoked,omitempty"`
+	Lang           string   `json:"lang,omitempty"`
 }
 
 // ThreatActorGroupInput creates a threat actor group

@@ -106,7 +106,12 @@ func (col Collection[T]) Get(ctx context.Context, id string) (T, error) {
 	return v, nil
 }
 
-// List reads one page.
+// List reads the page that opts select. Continue with opts.After set to the
+// page's EndCursor while HasNextPage is true, or use All, which does that.
+// It fails without a request when opts.First is outside 1 to MaxPageSize
+// (0 means DefaultPageSize). A platform error is a *GraphQLError. For
+// example, a filter key that no type has as a field fails with code
+// UNSUPPORTED_ERROR.
 func (col Collection[T]) List(ctx context.Context, opts ListOptions) (Page[T], error) {
 	if _, err := opts.pageSize(); err != nil {
 		return Page[T]{}, fmt.Errorf("list %s: %w", col.name, err)

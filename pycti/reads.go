@@ -88,7 +88,9 @@ type Report struct {
 	Published time.Time
 }
 
-// Indicator is an indicator.
+// Indicator is an indicator as Client.Indicators reads it: the fields of
+// Object plus its name, pattern and pattern type. Its other properties, such
+// as valid_from, are in the STIX JSON of Object.Stix.
 type Indicator struct {
 	Object
 	Name        string
