@@ -1,6 +1,7 @@
 // Package pyctitest is an in-memory OpenCTI platform for tests and demos,
 // used like net/http/httptest: NewServer starts it on 127.0.0.1 with a
-// random port, and Close stops it.
+// random port, and Close stops it. Seed it with SeedBundle, then read it
+// through package pycti with pycti.NewClient(srv.URL, srv.AdminToken()).
 //
 // The server answers GraphQL requests on /graphql and file downloads on
 // /storage/get/<id>. Every request is parsed and validated against the

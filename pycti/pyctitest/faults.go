@@ -164,7 +164,7 @@ func (fi *faultInjector) graphQLError(operation string) *gqlerror.Error {
 
 // RequestRecord is one entry of the request log.
 type RequestRecord struct {
-	Time        time.Time
+	Time        time.Time // arrival, by the server's clock (WithClock)
 	Method      string
 	Path        string
 	Operation   string         // operation name, or root fields joined by "+"
@@ -174,7 +174,7 @@ type RequestRecord struct {
 	Status      int            // HTTP status written, 0 for a dropped connection
 	ErrorCodes  []string       // extensions.code of each GraphQL error
 	Fault       bool           // answered by fault injection
-	Duration    time.Duration
+	Duration    time.Duration  // wall time spent handling the request
 }
 
 type requestLog struct {

@@ -30,8 +30,8 @@ func newKindsState() *kindsState {
 
 // QueueSize is the connector_queue_details of a connector.
 type QueueSize struct {
-	Messages int64
-	Bytes    int64
+	Messages int64 // messages_number: messages waiting in the queues
+	Bytes    int64 // messages_size: their total size, in bytes
 }
 
 // SetQueueSize sets the connector_queue_details the platform reports for a

@@ -20,8 +20,8 @@ type Work struct {
 	ConnectorID   string
 	UserID        string
 	EventSourceID string
-	Status        string
-	Timestamp     time.Time
+	Status        string    // WorkWait, WorkProgress or WorkComplete
+	Timestamp     time.Time // creation; the other times stay zero until set
 	UpdatedAt     time.Time
 	ReceivedTime  time.Time
 	ProcessedTime time.Time
