@@ -57,6 +57,9 @@ func PlatformID(id string) string {
 	return id
 }
 
+// Load reads the STIX 2.1 bundle at path, the one a test seeds into the
+// in-memory platform. It fails when the file cannot be read, is not JSON,
+// or contains an object without a string type or id.
 func Load(path string) (*Oracle, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -70,9 +73,14 @@ func Load(path string) (*Oracle, error) {
 	}
 	o := &Oracle{Objects: map[string]map[string]any{}, rels: map[string][]string{},
 		bad: map[string]bool{}}
-	for _, obj := range b.Objects {
-		if typ := obj["type"].(string); !unstored[typ] {
-			id := PlatformID(obj["id"].(string))
+	for i, obj := range b.Objects {
+		typ, typeOK := obj["type"].(string)
+		stixID, idOK := obj["id"].(string)
+		if !typeOK || !idOK {
+			return nil, fmt.Errorf("%s: object %d: type or id missing or not a string", path, i)
+		}
+		if !unstored[typ] {
+			id := PlatformID(stixID)
 			o.Objects[id] = obj
 			if !validURLs(obj) {
 				o.bad[id] = true

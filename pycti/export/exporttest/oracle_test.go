@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -58,5 +59,20 @@ func TestPlatformIDAndInvalid(t *testing.T) {
 	}
 	if o.Invalid([]string{"malware--m"}) {
 		t.Error("the malware is reported invalid")
+	}
+}
+
+func TestLoadObjectWithoutID(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bundle.json")
+	bundle := `{"type": "bundle", "id": "bundle--1", "objects": [{"type": "tool", "id": "tool--t"}, {"type": "malware"}]}`
+	if err := os.WriteFile(path, []byte(bundle), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(path)
+	if err == nil {
+		t.Fatal("Load accepted an object without an id")
+	}
+	if !strings.Contains(err.Error(), "object 1") {
+		t.Errorf("error %q does not name object 1", err)
 	}
 }
