@@ -9,9 +9,12 @@
 // The platform is reached through the [Platform] interface, whose methods
 // stand for the GraphQL calls pycti makes (registerConnector,
 // pingConnector, workAdd, workEdit, stixBundlePush, and the about, work and
-// connector queries). A command builds a [Config] with [LoadConfig], a
-// logger with [NewLogger], a Platform over its GraphQL client, then calls
-// [New] and [Connector.Run] with a context that ends on SIGTERM.
+// connector queries). A command builds a [Config] with [LoadConfig] (or
+// [ConfigFromSource] in tests) and a logger with [NewLogger]. It builds the
+// Platform with [NewPlatform] over a client from
+// pycti.NewClient(cfg.URL, cfg.Token.Reveal(), ClientOptions(cfg)...).
+// Then it calls [New] and [Connector.Run] with a context that ends on
+// SIGTERM.
 //
 // # Lifecycle
 //

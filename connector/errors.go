@@ -80,13 +80,12 @@ func Retryable(err error) error {
 }
 
 // PublishError reports a bundle that could not be published to the worker
-// queue within the retry budget. Sent counts the split bundles the broker
-// had confirmed before the failure.
+// queue within the retry budget.
 type PublishError struct {
-	Sent     int
-	Total    int
-	Attempts int
-	Err      error
+	Sent     int   // split bundles the broker confirmed before the failure
+	Total    int   // split bundles to publish
+	Attempts int   // publish attempts made, Options.PublishAttempts
+	Err      error // the error of the last attempt
 }
 
 // Error names how far publishing got.

@@ -118,14 +118,19 @@ type ConnectedInfo struct {
 	ConnectionID   string `json:"connectionId"`
 }
 
-// Metrics are the consumption figures of a consumer_metrics frame, in
-// events per second over the last minute.
+// Metrics are the consumption figures of a consumer_metrics frame. The four
+// rates are in events per second over the last minute.
 type Metrics struct {
-	DeliveryRate        float64 `json:"deliveryRate"`
-	ProcessingRate      float64 `json:"processingRate"`
-	ResolutionRate      float64 `json:"resolutionRate"`
-	ProductionRate      float64 `json:"productionRate"`
-	TimeLag             float64 `json:"timeLag"`
+	DeliveryRate   float64 `json:"deliveryRate"`   // events sent to this consumer
+	ProcessingRate float64 `json:"processingRate"` // events read from the log for it
+	ResolutionRate float64 `json:"resolutionRate"` // dependency events sent
+	ProductionRate float64 `json:"productionRate"` // events the platform wrote
+	// TimeLag is the time between the consumer's position and the head of
+	// the log, in seconds.
+	TimeLag float64 `json:"timeLag"`
+	// EstimatedOutOfDepth is the platform's rough estimate of how soon the
+	// consumer would fall behind the log retention, 0 when it has none.
+	// NOTE: its unit is not known to this package.
 	EstimatedOutOfDepth float64 `json:"estimatedOutOfDepth"`
 }
 
