@@ -246,9 +246,10 @@ func (c *Connector) start(ctx context.Context) (bool, error) {
 // fatalStartError returns an error naming the setting to fix when err,
 // returned by the health check or the registration, cannot go away by
 // waiting: the token is rejected, the user may not register connectors,
-// the URL has no GraphQL API, or the platform rejects the request itself.
-// It returns nil for errors worth a retry, such as a refused connection
-// or an HTTP 502 while the platform starts.
+// the URL has no GraphQL API, or the platform rejects the request itself
+// (its schema lacks a field, or it rejects a value). It returns nil for
+// errors worth a retry, such as a refused connection, an HTTP 502 while
+// the platform starts, or a DATABASE_ERROR or LOCK_ERROR.
 func (c *Connector) fatalStartError(step string, err error) error {
 	var hint string
 	switch {
@@ -262,8 +263,9 @@ func (c *Connector) fatalStartError(step string, err error) error {
 		hint = fmt.Sprintf("no OpenCTI GraphQL API answers at %s/graphql: set OPENCTI_URL "+
 			"to the platform's base URL, such as http://opencti:8080", c.cfg.URL)
 	case errors.Is(err, pycti.ErrInvalidRequest):
-		hint = "the platform rejected the request itself: check that its version is " +
-			"one this connector supports"
+		hint = "the platform rejected the request itself, so a retry cannot succeed: " +
+			"check the CONNECTOR_* settings and that the platform's version is one " +
+			"this connector supports"
 	default:
 		return nil
 	}

@@ -121,6 +121,23 @@ func TestPlatformAdapterEndToEnd(t *testing.T) {
 	}
 }
 
+// filterRejectingPlatform fails the health check with the platform's error
+// for an unknown filter key (UNSUPPORTED_ERROR), which recurs on every
+// attempt.
+type filterRejectingPlatform struct {
+	connector.Platform
+	client *pycti.Client
+}
+
+func (p filterRejectingPlatform) About(ctx context.Context) (connector.PlatformInfo, error) {
+	_, err := p.client.StixCoreObjects().List(ctx,
+		pycti.ListOptions{Filters: pycti.AllOf(pycti.Where("no_such_key", "x"))})
+	if err == nil {
+		return connector.PlatformInfo{}, errors.New("list with an unknown filter key succeeded")
+	}
+	return connector.PlatformInfo{}, err
+}
+
 func findEntity(t *testing.T, client *pycti.Client, entityType string) string {
 	t.Helper()
 	page, err := client.StixCoreObjects().List(t.Context(), pycti.ListOptions{Types: []string{entityType}, First: 1})
@@ -154,20 +171,28 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 }
 
 // Run stops at start-up, naming the setting to fix, when the platform
-// rejects the token or OPENCTI_URL has no GraphQL API: waiting cannot help.
+// rejects the token, OPENCTI_URL has no GraphQL API or the platform rejects
+// the request itself: waiting cannot help.
 func TestRunStopsOnUnfixableStartError(t *testing.T) {
 	srv, err := pyctitest.NewServer()
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
+	rejectFilter := func(client *pycti.Client) connector.Platform {
+		return filterRejectingPlatform{Platform: connector.NewPlatform(client), client: client}
+	}
 	cases := []struct {
 		name, url, token, setting string
 		sentinel                  error
+		// platform builds the Platform over the client. Nil means connector.NewPlatform.
+		platform func(*pycti.Client) connector.Platform
 	}{
 		{"rejected token", srv.URL, "d9bd4e2a-0000-4000-8000-000000000000", "OPENCTI_TOKEN",
-			pycti.ErrUnauthorized},
-		{"no api at url", srv.URL + "/opencti", srv.AdminToken(), "OPENCTI_URL", pycti.ErrNotFound},
+			pycti.ErrUnauthorized, nil},
+		{"no api at url", srv.URL + "/opencti", srv.AdminToken(), "OPENCTI_URL", pycti.ErrNotFound, nil},
+		{"unknown filter key", srv.URL, srv.AdminToken(), "CONNECTOR_*",
+			pycti.ErrInvalidRequest, rejectFilter},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -175,9 +200,13 @@ func TestRunStopsOnUnfixableStartError(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			platform := connector.NewPlatform(client)
+			if tc.platform != nil {
+				platform = tc.platform(client)
+			}
 			cfg := testConfig(validID, connector.TypeInternalExportFile)
 			cfg.URL = tc.url
-			conn, err := connector.New(cfg, connector.NewPlatform(client), connector.Options{})
+			conn, err := connector.New(cfg, platform, connector.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -10,7 +10,9 @@ import (
 )
 
 // Sentinel errors for errors.Is. A *GraphQLError matches them by the
-// platform's error code, a *HTTPError by its status code.
+// platform's error code, a *HTTPError by its status code. Codes of failures
+// that may pass on a later attempt, such as LOCK_ERROR and DATABASE_ERROR,
+// match none of them.
 var (
 	// ErrUnauthorized means the token is missing, invalid or expired
 	// (HTTP 401, codes AUTH_REQUIRED and AUTH_FAILURE).
@@ -21,11 +23,19 @@ var (
 	// ErrNotFound means the element or resource does not exist or is not
 	// visible (HTTP 404, codes RESOURCE_NOT_FOUND and MISSING_REFERENCE_ERROR).
 	ErrNotFound = errors.New("opencti: not found")
-	// ErrInvalidRequest means the server rejected the request or its
-	// document before running it, for example an unknown field or argument
-	// on an older platform (HTTP 400, codes GRAPHQL_VALIDATION_FAILED,
-	// GRAPHQL_PARSE_FAILED, BAD_USER_INPUT and BAD_REQUEST). Such requests
-	// are never retried.
+	// ErrInvalidRequest means the platform rejected the request itself, so
+	// sending it again unchanged fails the same way. Such requests are never
+	// retried. It covers two groups, which ErrorEntry.Code distinguishes:
+	//
+	//   - A document the GraphQL server rejects before running it, for
+	//     example an unknown field or argument on an older platform (HTTP
+	//     400, codes GRAPHQL_VALIDATION_FAILED, GRAPHQL_PARSE_FAILED,
+	//     BAD_USER_INPUT and BAD_REQUEST).
+	//   - A request the platform runs and rejects under its own rules.
+	//     UNSUPPORTED_ERROR is an unknown filter key, an unsupported filter
+	//     operator or another unsupported operation. VALIDATION_ERROR is an
+	//     invalid field value. FUNCTIONAL_ERROR is a failed business check,
+	//     such as an edit of an id that does not exist.
 	ErrInvalidRequest = errors.New("opencti: invalid graphql request")
 )
 
@@ -40,7 +50,8 @@ var sentinelCodes = map[error][]string{
 	ErrNotFound: {"RESOURCE_NOT_FOUND", "ResourceNotFound", "MISSING_REFERENCE_ERROR",
 		"MissingReferenceError"},
 	ErrInvalidRequest: {"GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED", "BAD_USER_INPUT",
-		"BAD_REQUEST"},
+		"BAD_REQUEST", "UNSUPPORTED_ERROR", "UnsupportedError", "VALIDATION_ERROR",
+		"ValidationError", "FUNCTIONAL_ERROR", "FunctionalError"},
 }
 
 // GraphQLError is a response that carried a non-empty "errors" array. It

@@ -111,7 +111,7 @@ func (col Collection[T]) Get(ctx context.Context, id string) (T, error) {
 // It fails without a request when opts.First is outside 1 to MaxPageSize
 // (0 means DefaultPageSize). A platform error is a *GraphQLError. For
 // example, a filter key that no type has as a field fails with code
-// UNSUPPORTED_ERROR.
+// UNSUPPORTED_ERROR, which matches ErrInvalidRequest.
 func (col Collection[T]) List(ctx context.Context, opts ListOptions) (Page[T], error) {
 	if _, err := opts.pageSize(); err != nil {
 		return Page[T]{}, fmt.Errorf("list %s: %w", col.name, err)

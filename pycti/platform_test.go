@@ -494,7 +494,7 @@ func mustGet(t *testing.T, c *pycti.Client, id string) pycti.Object {
 
 // The platform rejects a filter key it does not know and names the key in
 // the error's data. The message shows it, so that the caller sees which
-// key to fix.
+// key to fix, and the error matches ErrInvalidRequest.
 func TestPlatformUnknownFilterKeyNamed(t *testing.T) {
 	_, client := newPlatform(t)
 	filters := pycti.AllOf(pycti.Where("entity_type", "Malware"), pycti.Where("entity-type", "Malware"))
@@ -511,6 +511,9 @@ func TestPlatformUnknownFilterKeyNamed(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "http_status") {
 		t.Errorf("error %q shows http_status", err)
+	}
+	if !errors.Is(err, pycti.ErrInvalidRequest) {
+		t.Errorf("error = %v, want it to match ErrInvalidRequest", err)
 	}
 }
 

@@ -390,4 +390,10 @@ func TestPlatformErrorsMapToSentinels(t *testing.T) {
 	if !errors.Is(err, pycti.ErrNotFound) {
 		t.Errorf("relationship to a missing element: err = %v, want ErrNotFound", err)
 	}
+	// The platform rejects an edit of an unknown id with FUNCTIONAL_ERROR.
+	_, err = c.Update(ctx, pycti.EditStixDomainObject, missing,
+		pycti.FieldEdit{Key: "description", Values: []any{"x"}})
+	if !errors.Is(err, pycti.ErrInvalidRequest) {
+		t.Errorf("update of a missing element: err = %v, want ErrInvalidRequest", err)
+	}
 }
