@@ -132,8 +132,30 @@ func (c *Client) Reports() Collection[Report] {
 }
 
 func indicator(n gen.IndicatorNode) Indicator {
-	return Indicator{Object: objectOf(&n), Name: n.Name, Pattern: n.Pattern,
-		PatternType: n.Pattern_type}
+	var markings []string
+	for _, m := range n.ObjectMarking {
+		markings = append(markings, m.Id)
+	}
+	return Indicator{
+		Object:             newObject(n.Id, n.Standard_id, n.Entity_type, n.Parent_types, n.ToStix),
+		Name:               n.Name,
+		Description:        n.Description,
+		Pattern:            n.Pattern,
+		PatternType:        n.Pattern_type,
+		PatternVersion:     n.Pattern_version,
+		IndicatorTypes:     n.Indicator_types,
+		ValidFrom:          n.Valid_from,
+		ValidUntil:         n.Valid_until,
+		Score:              n.X_opencti_score,
+		Detection:          n.X_opencti_detection,
+		MainObservableType: n.X_opencti_main_observable_type,
+		Confidence:         n.Confidence,
+		Created:            n.Created,
+		Modified:           n.Modified,
+		Revoked:            n.Revoked,
+		CreatedByID:        n.CreatedBy.Id,
+		MarkingIDs:         markings,
+	}
 }
 
 // Indicators lists indicators.

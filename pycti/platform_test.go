@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -259,6 +260,126 @@ func TestPlatformTypedCollections(t *testing.T) {
 	if got := standardIDs(members); !slices.Equal(got, []string{indicator, address, redwing,
 		quill, talksTo}) {
 		t.Errorf("report members = %v", got)
+	}
+}
+
+// Indicators read back every typed field that Create sent, by Get and by
+// List, and keep a null score and confidence apart from 0.
+func TestPlatformIndicatorFields(t *testing.T) {
+	_, c := newPlatform(t)
+	ctx := context.Background()
+	score, confidence, detection := 0, 85, true
+	validFrom := time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC)
+	validUntil := time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC)
+	created := time.Date(2024, 3, 30, 12, 0, 0, 0, time.UTC)
+	ref, err := c.Create(ctx, pycti.KindIndicator, pycti.IndicatorInput{
+		Meta: pycti.Meta{CreatedBy: northwind, ObjectMarking: []string{tlpGreen},
+			Confidence: &confidence, Created: created, Modified: created},
+		Name:               "Quill beacon",
+		Description:        "Beacon to the Quillfeather relay",
+		Pattern:            "[domain-name:value = 'relay.quill-example.net']",
+		PatternType:        "stix",
+		PatternVersion:     "2.1",
+		IndicatorTypes:     []string{"malicious-activity"},
+		ValidFrom:          validFrom,
+		ValidUntil:         validUntil,
+		Score:              &score,
+		Detection:          &detection,
+		MainObservableType: "Domain-Name",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	author, err := c.Identities().Get(ctx, northwind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	green, err := c.MarkingDefinitions().Get(ctx, tlpGreen)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	got, err := c.Indicators().Get(ctx, ref.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := collect(t, c.Indicators().All(ctx, pycti.ListOptions{
+		Filters: pycti.AllOf(pycti.Where("id", ref.ID))}))
+	if len(listed) != 1 {
+		t.Fatalf("listed %d indicators, want 1", len(listed))
+	}
+	if !reflect.DeepEqual(listed[0], got) {
+		t.Errorf("List and Get differ:\n list %+v\n get  %+v", listed[0], got)
+	}
+	if got.Name != "Quill beacon" {
+		t.Errorf("name = %q, want Quill beacon", got.Name)
+	}
+	if got.Description != "Beacon to the Quillfeather relay" {
+		t.Errorf("description = %q, want the created one", got.Description)
+	}
+	if got.PatternVersion != "2.1" {
+		t.Errorf("pattern version = %q, want 2.1", got.PatternVersion)
+	}
+	if !slices.Equal(got.IndicatorTypes, []string{"malicious-activity"}) {
+		t.Errorf("indicator types = %v, want [malicious-activity]", got.IndicatorTypes)
+	}
+	if !got.ValidFrom.Equal(validFrom) {
+		t.Errorf("valid from = %v, want %v", got.ValidFrom, validFrom)
+	}
+	if !got.ValidUntil.Equal(validUntil) {
+		t.Errorf("valid until = %v, want %v", got.ValidUntil, validUntil)
+	}
+	if got.Score == nil {
+		t.Error("score = nil, want 0")
+	} else if *got.Score != 0 {
+		t.Errorf("score = %d, want 0", *got.Score)
+	}
+	if !got.Detection {
+		t.Error("detection = false, want true")
+	}
+	if got.MainObservableType != "Domain-Name" {
+		t.Errorf("main observable type = %q, want Domain-Name", got.MainObservableType)
+	}
+	if got.Confidence == nil {
+		t.Error("confidence = nil, want 85")
+	} else if *got.Confidence != 85 {
+		t.Errorf("confidence = %d, want 85", *got.Confidence)
+	}
+	if !got.Created.Equal(created) {
+		t.Errorf("created = %v, want %v", got.Created, created)
+	}
+	if !got.Modified.Equal(created) {
+		t.Errorf("modified = %v, want %v", got.Modified, created)
+	}
+	if got.Revoked {
+		t.Error("revoked = true, want false")
+	}
+	if got.CreatedByID != author.ID {
+		t.Errorf("created by = %q, want %q", got.CreatedByID, author.ID)
+	}
+	if !slices.Equal(got.MarkingIDs, []string{green.ID}) {
+		t.Errorf("markings = %v, want [%s]", got.MarkingIDs, green.ID)
+	}
+
+	// The seeded indicator has no score, confidence or author.
+	seeded, err := c.Indicators().Get(ctx, indicator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seeded.Score != nil {
+		t.Errorf("seeded score = %d, want nil", *seeded.Score)
+	}
+	if seeded.Confidence != nil {
+		t.Errorf("seeded confidence = %d, want nil", *seeded.Confidence)
+	}
+	if seeded.CreatedByID != "" {
+		t.Errorf("seeded created by = %q, want empty", seeded.CreatedByID)
+	}
+	if want := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC); !seeded.ValidFrom.Equal(want) {
+		t.Errorf("seeded valid from = %v, want %v", seeded.ValidFrom, want)
+	}
+	if !seeded.ValidUntil.IsZero() {
+		t.Errorf("seeded valid until = %v, want the zero time", seeded.ValidUntil)
 	}
 }
 

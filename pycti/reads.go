@@ -88,14 +88,40 @@ type Report struct {
 	Published time.Time
 }
 
-// Indicator is an indicator as Client.Indicators reads it: the fields of
-// Object plus its name, pattern and pattern type. Its other properties, such
-// as valid_from, are in the STIX JSON of Object.Stix.
+// Indicator is an indicator as Client.Indicators reads it. Properties
+// without a field here, such as labels, kill_chain_phases and
+// external_references, are in the STIX JSON of Object.Stix.
 type Indicator struct {
 	Object
 	Name        string
-	Pattern     string
-	PatternType string // pattern_type
+	Description string
+	// Pattern is the detection pattern in the language of PatternType.
+	Pattern        string
+	PatternType    string   // pattern_type, such as "stix", "yara" or "sigma"
+	PatternVersion string   // pattern_version, empty when unset
+	IndicatorTypes []string // indicator_types, such as "malicious-activity"
+	// ValidFrom and ValidUntil bound the time in which the indicator is
+	// valid (valid_from, valid_until). Either is the zero time when unset.
+	ValidFrom, ValidUntil time.Time
+	// Score is x_opencti_score, from 0 to 100, or nil when unset.
+	Score *int
+	// Detection is x_opencti_detection, true when the indicator is meant
+	// for detection tools.
+	Detection bool
+	// MainObservableType is x_opencti_main_observable_type, the observable
+	// type the pattern matches, such as "IPv4-Addr".
+	MainObservableType string
+	// Confidence is the confidence from 0 to 100, or nil when unset.
+	Confidence *int
+	// Created and Modified are the STIX created and modified times.
+	Created, Modified time.Time
+	Revoked           bool
+	// CreatedByID is the internal id of the author identity, empty when
+	// the indicator has none or the caller may not see it.
+	CreatedByID string
+	// MarkingIDs are the internal ids of the marking definitions that the
+	// caller may see.
+	MarkingIDs []string
 }
 
 func stixJSON(s string) json.RawMessage {

@@ -1888,14 +1888,28 @@ func (v *IdentityResponse) GetIdentity() IdentityNode { return v.Identity }
 
 // IndicatorNode includes the requested fields of the GraphQL type Indicator.
 type IndicatorNode struct {
-	Id           string   `json:"id"`
-	Standard_id  string   `json:"standard_id"`
-	Entity_type  string   `json:"entity_type"`
-	Parent_types []string `json:"parent_types"`
-	Name         string   `json:"name"`
-	Pattern      string   `json:"pattern"`
-	Pattern_type string   `json:"pattern_type"`
-	ToStix       string   `json:"toStix"`
+	Id                             string                                        `json:"id"`
+	Standard_id                    string                                        `json:"standard_id"`
+	Entity_type                    string                                        `json:"entity_type"`
+	Parent_types                   []string                                      `json:"parent_types"`
+	Name                           string                                        `json:"name"`
+	Description                    string                                        `json:"description"`
+	Pattern                        string                                        `json:"pattern"`
+	Pattern_type                   string                                        `json:"pattern_type"`
+	Pattern_version                string                                        `json:"pattern_version"`
+	Indicator_types                []string                                      `json:"indicator_types"`
+	Valid_from                     time.Time                                     `json:"valid_from"`
+	Valid_until                    time.Time                                     `json:"valid_until"`
+	X_opencti_score                *int                                          `json:"x_opencti_score"`
+	X_opencti_detection            bool                                          `json:"x_opencti_detection"`
+	X_opencti_main_observable_type string                                        `json:"x_opencti_main_observable_type"`
+	Confidence                     *int                                          `json:"confidence"`
+	Created                        time.Time                                     `json:"created"`
+	Modified                       time.Time                                     `json:"modified"`
+	Revoked                        bool                                          `json:"revoked"`
+	CreatedBy                      IndicatorNodeCreatedByIdentity                `json:"createdBy"`
+	ObjectMarking                  []IndicatorNodeObjectMarkingMarkingDefinition `json:"objectMarking"`
+	ToStix                         string                                        `json:"toStix"`
 }
 
 // GetId returns IndicatorNode.Id, and is useful for accessing the field via an interface.
@@ -1913,14 +1927,80 @@ func (v *IndicatorNode) GetParent_types() []string { return v.Parent_types }
 // GetName returns IndicatorNode.Name, and is useful for accessing the field via an interface.
 func (v *IndicatorNode) GetName() string { return v.Name }
 
+// GetDescription returns IndicatorNode.Description, and is useful for accessing the field via an interface.
+func (v *IndicatorNode) GetDescription() string { return v.Description }
+
 // GetPattern returns IndicatorNode.Pattern, and is useful for accessing the field via an interface.
 func (v *IndicatorNode) GetPattern() string { return v.Pattern }
 
 // GetPattern_type returns IndicatorNode.Pattern_type, and is useful for accessing the field via an interface.
 func (v *IndicatorNode) GetPattern_type() string { return v.Pattern_type }
 
+// GetPattern_version returns IndicatorNode.Pattern_version, and is useful for accessing the field via an interface.
+func (v *IndicatorNode) GetPattern_version() string { return v.Pattern_version }
+
+// GetIndicator_types returns IndicatorNode.Indicator_types, and is useful for accessing the field via an interface.
+func (v *IndicatorNode) GetIndicator_types() []string { return v.Indicator_types }
+
+// GetValid_from returns IndicatorNode.Valid_from, and is useful for accessing the field via an interface.
+func (v *IndicatorNode) GetValid_from() time.Time { return v.Valid_from }
+
+// GetValid_until returns IndicatorNode.Valid_until, and is useful for accessing the field via an interface.
+func (v *IndicatorNode) GetValid_until() time.Time { return v.Valid_until }
+
+// GetX_opencti_score returns IndicatorNode.X_opencti_score, and is useful for accessing the field via an interface.
+func (v *IndicatorNode) GetX_opencti_score() *int { return v.X_opencti_score }
+
+// GetX_opencti_detection returns IndicatorNode.X_opencti_detection, and is useful for accessing the field via an interface.
+func (v *IndicatorNode) GetX_opencti_detection() bool { return v.X_opencti_detection }
+
+// GetX_opencti_main_observable_type returns IndicatorNode.X_opencti_main_observable_type, and is useful for accessing the field via an interface.
+func (v *IndicatorNode) GetX_opencti_main_observable_type() string {
+	return v.X_opencti_main_observable_type
+}
+
+// GetConfidence returns IndicatorNode.Confidence, and is useful for accessing the field via an interface.
+func (v *IndicatorNode) GetConfidence() *int { return v.Confidence }
+
+// GetCreated returns IndicatorNode.Created, and is useful for accessing the field via an interface.
+func (v *IndicatorNode) GetCreated() time.Time { return v.Created }
+
+// GetModified returns IndicatorNode.Modified, and is useful for accessing the field via an interface.
+func (v *IndicatorNode) GetModified() time.Time { return v.Modified }
+
+// GetRevoked returns IndicatorNode.Revoked, and is useful for accessing the field via an interface.
+func (v *IndicatorNode) GetRevoked() bool { return v.Revoked }
+
+// GetCreatedBy returns IndicatorNode.CreatedBy, and is useful for accessing the field via an interface.
+func (v *IndicatorNode) GetCreatedBy() IndicatorNodeCreatedByIdentity { return v.CreatedBy }
+
+// GetObjectMarking returns IndicatorNode.ObjectMarking, and is useful for accessing the field via an interface.
+func (v *IndicatorNode) GetObjectMarking() []IndicatorNodeObjectMarkingMarkingDefinition {
+	return v.ObjectMarking
+}
+
 // GetToStix returns IndicatorNode.ToStix, and is useful for accessing the field via an interface.
 func (v *IndicatorNode) GetToStix() string { return v.ToStix }
+
+// IndicatorNodeCreatedByIdentity includes the requested fields of the GraphQL type Identity.
+type IndicatorNodeCreatedByIdentity struct {
+	Typename string `json:"__typename"`
+	Id       string `json:"id"`
+}
+
+// GetTypename returns IndicatorNodeCreatedByIdentity.Typename, and is useful for accessing the field via an interface.
+func (v *IndicatorNodeCreatedByIdentity) GetTypename() string { return v.Typename }
+
+// GetId returns IndicatorNodeCreatedByIdentity.Id, and is useful for accessing the field via an interface.
+func (v *IndicatorNodeCreatedByIdentity) GetId() string { return v.Id }
+
+// IndicatorNodeObjectMarkingMarkingDefinition includes the requested fields of the GraphQL type MarkingDefinition.
+type IndicatorNodeObjectMarkingMarkingDefinition struct {
+	Id string `json:"id"`
+}
+
+// GetId returns IndicatorNodeObjectMarkingMarkingDefinition.Id, and is useful for accessing the field via an interface.
+func (v *IndicatorNodeObjectMarkingMarkingDefinition) GetId() string { return v.Id }
 
 // IndicatorResponse is returned by Indicator on success.
 type IndicatorResponse struct {
@@ -8185,14 +8265,35 @@ query Indicator ($id: String!) {
 		entity_type
 		parent_types
 		name
+		description
 		pattern
 		pattern_type
+		pattern_version
+		indicator_types
+		valid_from
+		valid_until
+		x_opencti_score
+		x_opencti_detection
+		x_opencti_main_observable_type
+		confidence
+		created
+		modified
+		revoked
+		createdBy {
+			__typename
+			id
+		}
+		objectMarking {
+			id
+		}
 		toStix
 	}
 }
 `
 
-// Indicator reads one indicator by id.
+// Indicator reads one indicator by id. Its selection repeats that of
+// Indicators because both decode into IndicatorNode, and genqlient rejects a
+// difference. A shared fragment would make genqlient decode each node twice.
 func Indicator(
 	ctx_ context.Context,
 	client_ graphql.Client,
@@ -8229,8 +8330,27 @@ query Indicators ($first: Int, $after: ID, $filters: FilterGroup, $search: Strin
 				entity_type
 				parent_types
 				name
+				description
 				pattern
 				pattern_type
+				pattern_version
+				indicator_types
+				valid_from
+				valid_until
+				x_opencti_score
+				x_opencti_detection
+				x_opencti_main_observable_type
+				confidence
+				created
+				modified
+				revoked
+				createdBy {
+					__typename
+					id
+				}
+				objectMarking {
+					id
+				}
 				toStix
 			}
 		}
@@ -8243,7 +8363,9 @@ query Indicators ($first: Int, $after: ID, $filters: FilterGroup, $search: Strin
 }
 `
 
-// Indicators lists indicators with their pattern and STIX 2.1 JSON.
+// Indicators lists indicators with their pattern, validity, score, author,
+// markings and STIX 2.1 JSON. x_opencti_score and confidence are pointers so
+// that null stays apart from 0.
 func Indicators(
 	ctx_ context.Context,
 	client_ graphql.Client,
