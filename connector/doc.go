@@ -11,10 +11,9 @@
 // pingConnector, workAdd, workEdit, stixBundlePush, and the about, work and
 // connector queries). A command builds a [Config] with [LoadConfig] (or
 // [ConfigFromSource] in tests) and a logger with [NewLogger]. It builds the
-// Platform with [NewPlatform] over a client from
-// pycti.NewClient(cfg.URL, cfg.Token.Reveal(), ClientOptions(cfg)...).
-// Then it calls [New] and [Connector.Run] with a context that ends on
-// SIGTERM.
+// Platform with [NewPlatform] over the pycti client that [NewClient]
+// returns for the Config. Then it calls [New] and [Connector.Run] with a
+// context that ends on SIGTERM.
 //
 // # Lifecycle
 //

@@ -8,7 +8,6 @@ import (
 	"syscall"
 
 	"github.com/opencti-go/sdk/connector"
-	"github.com/opencti-go/sdk/pycti"
 )
 
 // ExampleConnector_Run wires a connector command: configuration from
@@ -22,7 +21,7 @@ func ExampleConnector_Run() {
 		log.Fatal(err) // names each invalid variable and YAML key
 	}
 	logger := connector.NewLogger(os.Stderr, cfg)
-	client, err := pycti.NewClient(cfg.URL, cfg.Token.Reveal(), connector.ClientOptions(cfg)...)
+	client, err := connector.NewClient(cfg)
 	if err != nil {
 		log.Fatal(err)
 	}

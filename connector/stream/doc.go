@@ -44,6 +44,7 @@
 // A stream connector registers and pings with [connector.Connector.RunLoop]
 // and passes the connector as the [StateStore]:
 //
+//	client, _ := connector.NewClient(cfg)
 //	conn, _ := connector.New(cfg, connector.NewPlatform(client), connector.Options{})
 //	streamCfg, _ := stream.LoadConfig(cfg)
 //	reader, _ := stream.NewClient(streamCfg, stream.Options{State: conn})

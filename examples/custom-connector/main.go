@@ -16,7 +16,6 @@ import (
 	"syscall"
 
 	"github.com/opencti-go/sdk/connector"
-	"github.com/opencti-go/sdk/pycti"
 	"github.com/opencti-go/sdk/stix"
 )
 
@@ -40,7 +39,7 @@ func main() {
 func run(ctx context.Context, cfg *connector.Config, log *slog.Logger) error {
 	// Offered in playbooks; set by the program, as in pycti.
 	cfg.PlaybookCompatible = true
-	client, err := pycti.NewClient(cfg.URL, string(cfg.Token), connector.ClientOptions(cfg)...)
+	client, err := connector.NewClient(cfg)
 	if err != nil {
 		return err
 	}

@@ -23,7 +23,6 @@ import (
 	"time"
 
 	"github.com/opencti-go/sdk/connector"
-	"github.com/opencti-go/sdk/pycti"
 	"github.com/opencti-go/sdk/stix"
 )
 
@@ -50,7 +49,7 @@ func run(ctx context.Context, cfg *connector.Config, log *slog.Logger) error {
 	if feedURL == "" {
 		return errors.New("FEED_URL (feed.url) is missing: set the feed's URL")
 	}
-	client, err := pycti.NewClient(cfg.URL, string(cfg.Token), connector.ClientOptions(cfg)...)
+	client, err := connector.NewClient(cfg)
 	if err != nil {
 		return err
 	}

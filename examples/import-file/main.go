@@ -17,7 +17,6 @@ import (
 	"syscall"
 
 	"github.com/opencti-go/sdk/connector"
-	"github.com/opencti-go/sdk/pycti"
 	"github.com/opencti-go/sdk/stix"
 )
 
@@ -39,7 +38,7 @@ func main() {
 // run consumes the connector's listen queue until ctx ends. Register it
 // with CONNECTOR_TYPE=INTERNAL_IMPORT_FILE and CONNECTOR_SCOPE=text/plain.
 func run(ctx context.Context, cfg *connector.Config, log *slog.Logger) error {
-	client, err := pycti.NewClient(cfg.URL, string(cfg.Token), connector.ClientOptions(cfg)...)
+	client, err := connector.NewClient(cfg)
 	if err != nil {
 		return err
 	}

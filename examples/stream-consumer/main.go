@@ -18,7 +18,6 @@ import (
 
 	"github.com/opencti-go/sdk/connector"
 	"github.com/opencti-go/sdk/connector/stream"
-	"github.com/opencti-go/sdk/pycti"
 )
 
 func main() {
@@ -48,7 +47,7 @@ func run(ctx context.Context, cfg *connector.Config, log *slog.Logger) error {
 		defer f.Close()
 		out = f
 	}
-	client, err := pycti.NewClient(cfg.URL, string(cfg.Token), connector.ClientOptions(cfg)...)
+	client, err := connector.NewClient(cfg)
 	if err != nil {
 		return err
 	}
