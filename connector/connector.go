@@ -125,6 +125,9 @@ type Connector struct {
 	reg Registration
 	// registered is closed once the first registration succeeded.
 	registered chan struct{}
+	// ready is the channel that Ready returns.
+	ready     chan struct{}
+	readyOnce sync.Once
 
 	state   stateStore
 	works   *workRecord
@@ -152,6 +155,7 @@ func New(cfg *Config, platform Platform, opts Options) (*Connector, error) {
 		opts:       o,
 		log:        o.Logger,
 		registered: make(chan struct{}),
+		ready:      make(chan struct{}),
 		works:      newWorkRecord(o.CompletedWorks),
 	}
 	c.metrics = newMetrics(cfg.MetricsNamespace, cfg.MetricsSubsystem)
@@ -178,6 +182,27 @@ func (c *Connector) Registration() (Registration, bool) {
 	defer c.mu.Unlock()
 	return c.reg, true
 }
+
+// Ready returns a channel that is closed once the connector is ready for
+// work. Under [Connector.Run] that is when it is registered and the broker
+// has confirmed its consumer on the listen queue. Under [Connector.RunLoop]
+// and [Connector.Schedule] it is when it is registered, just before the
+// loop starts. The channel stays closed after a broker loss and through
+// the reconnection, so read broker_connected of the [Connector.HTTPHandler]
+// health check for the live connection. When Run returns before that point
+// (ctx ended, or a start-up error), the channel is never closed, so wait
+// for it together with Run:
+//
+//	done := make(chan error, 1)
+//	go func() { done <- conn.Run(ctx, handler) }()
+//	select {
+//	case <-conn.Ready():
+//	case err := <-done:
+//		return err
+//	}
+func (c *Connector) Ready() <-chan struct{} { return c.ready }
+
+func (c *Connector) markReady() { c.readyOnce.Do(func() { close(c.ready) }) }
 
 // Run starts the connector and blocks until ctx is done. It checks the
 // platform and registers (retrying both with a capped backoff), starts the

@@ -126,6 +126,7 @@ func (l *consumer) connect(ctx context.Context) bool {
 			c.metrics.connections.Inc()
 			c.log.Info("consuming listen queue", "queue", c.registration().Broker.Listen,
 				"session", sess.id)
+			c.markReady()
 			return true
 		}
 		c.log.Warn("broker connection attempt failed", "attempt", l.nextID, "error", err)

@@ -31,7 +31,8 @@
 // connects to RabbitMQ (TLS with the optional CA, client certificate and
 // key; the vhost passed through amqp.Config, never in the URL; a 10 s
 // heartbeat) and consumes the listen queue with prefetch 1 and manual
-// acknowledgement. Messages are processed one at a time.
+// acknowledgement. [Connector.Ready] is closed once the first consumer is
+// in place. Messages are processed one at a time.
 //
 // Each body is decoded into a [Message]: the `internal` envelope, the raw
 // `event`, and for export, enrichment and import-file connectors the typed

@@ -140,7 +140,12 @@ func (h *harness) start(handler connector.Handler) {
 	h.done = make(chan error, 1)
 	go func() { h.done <- h.conn.Run(ctx, handler) }()
 	h.t.Cleanup(func() { h.stop(30 * time.Second) })
-	if !h.topo.WaitListenEmpty(h.t, 1, 20*time.Second) {
+	select {
+	case <-h.conn.Ready():
+	case err := <-h.done:
+		h.cancel = nil
+		h.t.Fatalf("Run returned %v before consuming", err)
+	case <-time.After(20 * time.Second):
 		h.t.Fatal("connector did not start consuming within 20 s")
 	}
 }

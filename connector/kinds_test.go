@@ -101,18 +101,26 @@ type queueMessage struct {
 	Object      map[string]any
 }
 
-// pushMessages reads n messages from the connector's push queue.
-func (p *kindsPlatform) pushMessages(t *testing.T, id string, n int) []queueMessage {
+// channel opens a channel on a broker connection of its own, closed at
+// the end of the test.
+func (p *kindsPlatform) channel(t *testing.T) *amqp.Channel {
 	t.Helper()
 	conn, err := amqp.Dial(p.amqpURL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
+	t.Cleanup(func() { conn.Close() })
 	ch, err := conn.Channel()
 	if err != nil {
 		t.Fatal(err)
 	}
+	return ch
+}
+
+// pushMessages reads n messages from the connector's push queue.
+func (p *kindsPlatform) pushMessages(t *testing.T, id string, n int) []queueMessage {
+	t.Helper()
+	ch := p.channel(t)
 	var out []queueMessage
 	deadline := time.Now().Add(20 * time.Second)
 	for len(out) < n {
@@ -167,7 +175,7 @@ func runConnector(t *testing.T, conn *connector.Connector, h connector.Handler) 
 			t.Errorf("Run = %v, want nil", err)
 		}
 	})
-	waitFor(t, "registration", func() bool { _, ok := conn.Registration(); return ok })
+	waitReady(t, conn, done)
 }
 
 func waitWork(t *testing.T, srv *pyctitest.Server, workID string) pyctitest.Work {

@@ -45,6 +45,7 @@ func (c *Connector) runRegistered(ctx context.Context, ping, selfDriven bool,
 	if selfDriven {
 		c.health.setBroker(true)
 		c.metrics.setState(stateRunning)
+		c.markReady()
 	}
 	pingDone := make(chan struct{})
 	pingCtx, stopPing := context.WithCancel(ctx)

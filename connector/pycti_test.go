@@ -77,10 +77,7 @@ func TestPlatformAdapterEndToEnd(t *testing.T) {
 		}
 	})
 
-	waitFor(t, "registration", func() bool {
-		_, ok := conn.Registration()
-		return ok
-	})
+	waitReady(t, conn, done)
 	reportID := findEntity(t, client, "Report")
 	workID, err := srv.AskExport(t.Context(), pyctitest.ExportRequest{
 		ConnectorID: connectorID,
