@@ -184,7 +184,10 @@ type WorkErrorReport struct {
 	Source string
 }
 
-// WorkState is the GraphQL enum State of a work.
+// WorkState is the GraphQL enum State of a work. pycti.WorkStatus.Status
+// and pyctitest.Work.Status are plain strings with the same values, so
+// WorkState(s) converts them, and the untyped pyctitest constants compare
+// with a WorkState directly.
 type WorkState string
 
 // The work states.

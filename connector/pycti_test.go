@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/opencti-go/sdk/connector"
 	"github.com/opencti-go/sdk/internal/demodata"
 	"github.com/opencti-go/sdk/internal/testenv"
@@ -223,4 +225,78 @@ func TestRunStopsOnUnfixableStartError(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The three forms of a work's state hold the same strings: pyctitest's
+// Work.Status, pycti's WorkStatus.Status and the connector's WorkState
+// read through the adapter.
+func TestPlatformAdapterWorkStates(t *testing.T) {
+	srv := newPyctitest(t)
+	client, err := pycti.NewClient(srv.URL, srv.AdminToken())
+	if err != nil {
+		t.Fatal(err)
+	}
+	platform := connector.NewPlatform(client)
+	ctx := t.Context()
+	connectorID := uuid.NewString()
+	_, err = platform.RegisterConnector(ctx, connector.RegisterInput{ID: connectorID,
+		Name: "WorkStateTest", Type: connector.TypeInternalImportFile, Scope: []string{"text/plain"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	workID, err := platform.WorkAdd(ctx, connector.WorkAddInput{ConnectorID: connectorID,
+		FriendlyName: "work state test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	steps := []struct {
+		name    string
+		advance func() error
+		want    connector.WorkState
+	}{
+		{"added", func() error { return nil }, connector.WorkWait},
+		{"received", func() error { return platform.WorkToReceived(ctx, workID, "started") },
+			connector.WorkProgress},
+		{"processed", func() error { return platform.WorkToProcessed(ctx, workID, "done", false) },
+			connector.WorkComplete},
+	}
+	for _, step := range steps {
+		if err := step.advance(); err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		fake, ok := srv.Work(workID)
+		if !ok {
+			t.Fatalf("%s: pyctitest has no work %s", step.name, workID)
+		}
+		if got := connector.WorkState(fake.Status); got != step.want {
+			t.Errorf("%s: pyctitest status = %q, want %q", step.name, got, step.want)
+		}
+		read, err := client.Work(ctx, workID)
+		if err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		if got := connector.WorkState(read.Status); got != step.want {
+			t.Errorf("%s: pycti status = %q, want %q", step.name, got, step.want)
+		}
+		status, err := platform.Work(ctx, workID)
+		if err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		if status.Status != step.want {
+			t.Errorf("%s: adapter status = %q, want %q", step.name, status.Status, step.want)
+		}
+	}
+}
+
+// newPyctitest starts a pyctitest server without a broker, closed at the
+// end of the test.
+func newPyctitest(t *testing.T) *pyctitest.Server {
+	t.Helper()
+	srv, err := pyctitest.NewServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return srv
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/opencti-go/sdk/connector"
 	"github.com/opencti-go/sdk/pycti"
-	"github.com/opencti-go/sdk/pycti/pyctitest"
 )
 
 // waitReady waits until conn is ready. It fails the test when Run, whose
@@ -76,11 +75,7 @@ func TestReadyWhenConsuming(t *testing.T) {
 // when token is empty.
 func offlineConnector(t *testing.T, typ connector.ConnectorType, token string) *connector.Connector {
 	t.Helper()
-	srv, err := pyctitest.NewServer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
+	srv := newPyctitest(t)
 	if token == "" {
 		token = srv.AdminToken()
 	}

@@ -81,7 +81,9 @@ func (c *Client) AddExpectations(ctx context.Context, workID string, n int) erro
 type WorkStatus struct {
 	ID   string
 	Name string
-	// Status is "wait", "progress" or "complete".
+	// Status is the GraphQL enum State: "wait", "progress", "complete"
+	// or "timeout". The connector package names these values as
+	// connector.WorkState, so connector.WorkState(Status) converts it.
 	Status                         string
 	Received, Processed, Completed time.Time
 	// Expected and Processed count the objects of an import.

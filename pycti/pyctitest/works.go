@@ -6,7 +6,9 @@ import (
 	"time"
 )
 
-// Work statuses, as the platform names them.
+// Work statuses, as the platform names them. They are untyped constants,
+// so they compare with a string and with connector.WorkState alike. The
+// platform's fourth state, "timeout", is never set here.
 const (
 	WorkWait     = "wait"
 	WorkProgress = "progress"
