@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/opencti-go/sdk/connector"
 	"github.com/opencti-go/sdk/pycti/export"
@@ -14,6 +15,10 @@ import (
 
 // receivedText is the work message sent when an export starts, pycti's.
 const receivedText = "Connector ready to process the operation"
+
+// reportTimeout bounds the terminal work report, which is sent even after
+// a stop signal so that the work does not stay in progress.
+const reportTimeout = 30 * time.Second
 
 // runOnce processes one export message read from path ("-" for stdin)
 // without RabbitMQ, reporting on its work as the framework does: received,
@@ -40,10 +45,16 @@ func (a *app) runOnce(ctx context.Context, path string, stdin io.Reader) int {
 	text, herr := (&handler{x: a.x}).Handle(ctx, msg)
 	if herr != nil {
 		text = herr.Error()
+		if ctx.Err() != nil {
+			text = "export interrupted by a stop signal before it finished; request it " +
+				"again: " + text
+		}
 		a.log.Error("export failed", slog.String("work_id", workID), slog.String("error", text))
 	}
 	if workID != "" {
-		if err := platform.WorkToProcessed(ctx, workID, text, herr != nil); err != nil {
+		rctx, cancel := reportContext(ctx)
+		defer cancel()
+		if err := platform.WorkToProcessed(rctx, workID, text, herr != nil); err != nil {
 			a.log.Error("work report failed", slog.String("work_id", workID),
 				slog.String("error", err.Error()))
 			return exitFailed
@@ -74,11 +85,19 @@ func (a *app) rejectInvalid(ctx context.Context, platform connector.Platform, er
 	if workID == "" {
 		return exitUsage
 	}
-	if rerr := platform.WorkToProcessed(ctx, workID, err.Error(), true); rerr != nil {
+	rctx, cancel := reportContext(ctx)
+	defer cancel()
+	if rerr := platform.WorkToProcessed(rctx, workID, err.Error(), true); rerr != nil {
 		a.log.Error("work report failed", slog.String("work_id", workID),
 			slog.String("error", rerr.Error()))
 	}
 	return exitUsage
+}
+
+// reportContext returns the context of a terminal work report. It keeps the
+// values of ctx but not its cancellation, and ends after reportTimeout.
+func reportContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), reportTimeout)
 }
 
 func readMessage(path string, stdin io.Reader) ([]byte, error) {

@@ -191,3 +191,50 @@ func TestOnceInvalidMessageMarksWorkInError(t *testing.T) {
 		}
 	}
 }
+
+// cancelOnLog is a log destination that cancels a context when a line
+// contains match, so a test can stop --once at a known step.
+type cancelOnLog struct {
+	syncBuffer
+	match  string
+	cancel context.CancelFunc
+}
+
+func (l *cancelOnLog) Write(p []byte) (int, error) {
+	if bytes.Contains(p, []byte(l.match)) {
+		l.cancel()
+	}
+	return l.syncBuffer.Write(p)
+}
+
+// A stop signal during --once still ends the work, with a report in error
+// that names the interruption, and stores no file.
+func TestOnceStopSignalReportsWork(t *testing.T) {
+	srv, client, env := oncePlatform(t)
+	workID, err := client.AddWork(context.Background(), testConnectorID, "stop test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := singleMessage(firstOf(t, client, "Report"), "Report", "full", "stopped.json", workID)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	logs := &cancelOnLog{match: "export request received", cancel: cancel}
+
+	code := run(ctx, []string{"--once", "-", "--config", ""}, envOf(env), bytes.NewReader(msg),
+		&bytes.Buffer{}, logs)
+
+	if code != exitFailed {
+		t.Errorf("exit code %d, want %d", code, exitFailed)
+	}
+	if _, ok := storedExport(srv, "stopped.json"); ok {
+		t.Error("the interrupted export stored a file")
+	}
+	w, _ := srv.Work(workID)
+	if w.ProcessedCalls != 1 || len(w.Errors) != 1 {
+		t.Fatalf("work has %d reports and errors %v, want one report in error; logs:\n%s",
+			w.ProcessedCalls, w.Errors, logs.String())
+	}
+	if !strings.Contains(w.Errors[0].Message, "interrupted") {
+		t.Errorf("work error %q does not mention the interruption", w.Errors[0].Message)
+	}
+}
