@@ -41,7 +41,8 @@ type Options struct {
 	// Default 5 minutes; the platform shows a work as timed out after 20.
 	WorkPingInterval time.Duration
 	// DrainTimeout is how long a shutdown waits for the running handler
-	// before its context is cancelled and its message requeued. Default 25 s.
+	// before its context is cancelled. The message of a handler that then
+	// fails is requeued. Default 25 s.
 	DrainTimeout time.Duration
 	// ReconnectDelay and MaxReconnectDelay bound the broker reconnection
 	// backoff (doubling, with jitter). Defaults 1 s and 60 s.

@@ -114,10 +114,11 @@
 // When the context given to Run ends, the consumer is cancelled, a
 // message held but not started is requeued, and the running handler gets
 // [Options.DrainTimeout] (25 s by default) to finish and be reported and
-// acknowledged normally. Past that deadline its context is cancelled and
-// its message requeued without a report; a handler that still does not
-// return within 5 s is abandoned, and its message goes back to the queue
-// when the channel closes. Run then closes the connections, makes a last
+// acknowledged normally. Past that deadline its context is cancelled. A
+// handler that then returns an error has its message requeued without a
+// report, and one that returns no error is reported and acknowledged as
+// usual. A handler that still does not return within 5 s is abandoned,
+// and its message goes back to the queue when the channel closes. Run then closes the connections, makes a last
 // attempt at queued reports, and returns nil, so a command exits 0.
 // deleteConnector is never called: it would delete the connector's
 // queues and works.

@@ -61,6 +61,33 @@ func TestRunDrainDeadlineRequeues(t *testing.T) {
 	}
 }
 
+// A handler that succeeds as the drain deadline cancels it has done its
+// work: the work is reported and the message removed, not run again.
+func TestRunDrainDeadlineKeepsSuccess(t *testing.T) {
+	h := newHarness(t, withOptions(connector.Options{DrainTimeout: 200 * time.Millisecond}))
+	started := make(chan struct{}, 1)
+	h.start(connector.HandlerFunc(func(ctx context.Context, _ *connector.Message) (string, error) {
+		started <- struct{}{}
+		<-ctx.Done() // the upload ends as the deadline passes
+		return "Export done", nil
+	}))
+	id := workID(1)
+	h.topo.PublishJSON(t, exportMessage(id))
+	<-started
+	if err := h.stop(20 * time.Second); err != nil {
+		t.Fatalf("Run returned %v, want nil", err)
+	}
+	if n := h.platform.Count(fp.WorkToProcessed, id); n != 1 {
+		t.Fatalf("processed reports = %d, want 1", n)
+	}
+	if call := h.platform.Calls(fp.WorkToProcessed)[0]; call.InError {
+		t.Errorf("report in error: %q", call.Message)
+	}
+	if m, _ := h.topo.ListenDepth(t); m != 0 {
+		t.Errorf("listen queue holds %d messages, want 0", m)
+	}
+}
+
 func TestRunDrainAbandonsStuckHandler(t *testing.T) {
 	h := newHarness(t, withOptions(connector.Options{DrainTimeout: 200 * time.Millisecond}))
 	release := make(chan struct{})

@@ -94,7 +94,10 @@ func (c *Connector) runJob(j *job, h Handler) verdict {
 	start := time.Now()
 	out, err := c.callHandler(j, h)
 	stopPing()
-	if j.interrupted.Load() {
+	// A handler that returned no error has done its work, even when the
+	// drain deadline cancelled it as it ended. Running it again would
+	// repeat that work, so only a failed or abandoned job is requeued.
+	if j.interrupted.Load() && (err != nil || j.abandoned.Load()) {
 		c.metrics.message(outcomeRequeued)
 		c.log.Warn("handler interrupted by shutdown; message requeued", "work_id", j.workID,
 			"error", err)
