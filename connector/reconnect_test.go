@@ -111,6 +111,52 @@ func TestRunConnectionClosedMidJobLosesNothing(t *testing.T) {
 	}
 }
 
+// The broker connection drops after the handler returned and before the
+// acknowledgement reached the broker. The message comes back after the
+// reconnection and is recognised, so the work runs and is reported once.
+func TestRunConnectionLostBeforeAck(t *testing.T) {
+	u, _ := url.Parse(testenv.AMQPURL(t))
+	proxy := mqtest.NewProxy(t, u.Host)
+	h := newHarness(t, withBrokerAddr(proxy.Addr))
+	c := newCounter()
+	first := workID(1)
+	h.start(connector.HandlerFunc(func(ctx context.Context, msg *connector.Message) (string, error) {
+		if msg.Internal.WorkID == first {
+			proxy.Down()
+		}
+		return c.Handle(ctx, msg)
+	}))
+
+	h.topo.PublishJSON(t, exportMessage(first))
+	if !h.platform.WaitFor(20*time.Second, func() bool {
+		return h.platform.Count(fp.WorkToProcessed, first) == 1
+	}) {
+		t.Fatal("no processed report for the first work")
+	}
+
+	proxy.Up(t)
+	second := workID(2)
+	h.topo.PublishJSON(t, exportMessage(second))
+	if !h.platform.WaitFor(30*time.Second, func() bool {
+		return h.platform.Count(fp.WorkToProcessed, second) == 1
+	}) {
+		t.Fatal("message published after the reconnection not processed")
+	}
+
+	if !h.topo.WaitListenEmpty(t, 1, 10*time.Second) {
+		t.Error("messages left on the queue")
+	}
+	if n := len(c.runs); n != 2 {
+		t.Errorf("handler runs = %d, want 2 (one per work)", n)
+	}
+	if n := h.platform.Count(fp.WorkToProcessed, first); n != 1 {
+		t.Errorf("processed reports for the first work = %d, want 1", n)
+	}
+	if n := h.platform.Count(fp.WorkToReceived, first); n != 1 {
+		t.Errorf("received reports for the first work = %d, want 1", n)
+	}
+}
+
 func TestRunReconnectsWhenIdle(t *testing.T) {
 	h := newHarness(t)
 	h.start(newCounter())
