@@ -193,7 +193,7 @@ func DecodeMessage(body []byte, typ ConnectorType) (*Message, error) {
 	}
 	var env envelope
 	if err := json.Unmarshal(body, &env); err != nil {
-		return nil, &MessageError{WorkID: scanWorkID(body), Reason: invalidReason(body, err)}
+		return nil, &MessageError{WorkID: invalidBodyWorkID(body), Reason: invalidReason(body, err)}
 	}
 	msg := &Message{Event: nullToNil(env.Event), Configuration: nullToNil(env.Configuration),
 		received: time.Now().UTC()}
@@ -228,7 +228,7 @@ func decodeExportMessage(body []byte) (*Message, error) {
 		} else if strings.HasPrefix(reason, "invalid envelope") {
 			reason = "export event: " + err.Error()
 		}
-		return nil, &MessageError{WorkID: scanWorkID(body), Reason: reason}
+		return nil, &MessageError{WorkID: invalidBodyWorkID(body), Reason: reason}
 	}
 	msg := &Message{Configuration: nullToNil(env.Configuration)}
 	if env.Internal != nil {
@@ -383,6 +383,26 @@ func nullToNil(raw json.RawMessage) json.RawMessage {
 		return nil
 	}
 	return raw
+}
+
+// invalidBodyWorkID returns the work id of a body that failed to decode.
+// A valid JSON body gives internal.work_id when it is a string, and only
+// that, because a work_id key elsewhere (in a filter, say) names another
+// work. A body that is not JSON is scanned with scanWorkID.
+func invalidBodyWorkID(body []byte) string {
+	if !json.Valid(body) {
+		return scanWorkID(body)
+	}
+	var env struct {
+		Internal struct {
+			WorkID any `json:"work_id"`
+		} `json:"internal"`
+	}
+	// A member of the wrong type leaves its field empty and the decoding
+	// goes on, so the error is not needed.
+	_ = json.Unmarshal(body, &env)
+	id, _ := env.Internal.WorkID.(string)
+	return id
 }
 
 var workIDPattern = regexp.MustCompile(`"work_id"\s*:\s*"([^"\\\x00-\x1f]{1,256})"`)

@@ -93,6 +93,14 @@ func TestDecodeMessageErrors(t *testing.T) {
 			"w-13", `invalid file_id "../../graphql"`, connector.TypeInternalImportFile},
 		{`{"internal":{"work_id":"w-14"},"event":{"file_id":"/storage/get/import//a.txt"}}`,
 			"w-14", "invalid file_id", connector.TypeInternalImportFile},
+		// The work id of a valid JSON body comes from internal only, never
+		// from a work_id key elsewhere in the body.
+		{`{"event":{"export_scope":5,"main_filter":{"work_id":"w-other"}},
+		  "internal":{"work_id":"w-15"}}`, "w-15", "export_scope", connector.TypeInternalExportFile},
+		{`{"event":{"work_id":"w-other"},"internal":{"work_id":7}}`, "", "invalid internal",
+			connector.TypeStream},
+		{`{"internal":{"work_id":"w-16","applicant_id":5},"event":{}}`, "w-16",
+			"invalid internal", connector.TypeInternalExportFile},
 	} {
 		_, err := connector.DecodeMessage([]byte(tc.body), tc.typ)
 		var merr *connector.MessageError
