@@ -241,3 +241,45 @@ func scanWork(body string) string {
 	id, _, _ := strings.Cut(rest, `"`)
 	return id
 }
+
+// A work report that fails on every attempt while its message is held is
+// queued, and the message is acknowledged. The report is sent again with
+// the next connector ping, or at the latest when the connector stops.
+func TestRunFailedReportSentLater(t *testing.T) {
+	for name, ping := range map[string]time.Duration{"ping": 100 * time.Millisecond,
+		"shutdown": time.Hour} {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t, withOptions(connector.Options{ReportAttempts: 1,
+				PingInterval: ping}))
+			c := newCounter()
+			h.start(c)
+			h.platform.FailNext(fp.WorkToProcessed, nil)
+			id := workID(1)
+			h.topo.PublishJSON(t, exportMessage(id))
+			if !h.platform.WaitFor(20*time.Second, func() bool {
+				return len(h.platform.Calls(fp.WorkToProcessed)) == 1
+			}) {
+				t.Fatal("no processed report attempted")
+			}
+
+			if name == "ping" && !h.platform.WaitFor(10*time.Second, func() bool {
+				return h.platform.Count(fp.WorkToProcessed, id) == 1
+			}) {
+				t.Error("queued report not sent with the pings")
+			}
+			if err := h.stop(20 * time.Second); err != nil {
+				t.Fatalf("Run returned %v, want nil", err)
+			}
+
+			if n := h.platform.Count(fp.WorkToProcessed, id); n != 1 {
+				t.Errorf("successful processed reports = %d, want 1", n)
+			}
+			if n := len(c.runs); n != 1 {
+				t.Errorf("handler runs = %d, want 1", n)
+			}
+			if m, _ := h.topo.ListenDepth(t); m != 0 {
+				t.Errorf("listen queue holds %d messages, want 0", m)
+			}
+		})
+	}
+}
