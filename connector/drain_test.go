@@ -18,13 +18,16 @@ import (
 	fp "github.com/opencti-go/sdk/connector/internal/fakeplatform"
 )
 
-func TestRunDrainWaitsForRunningHandler(t *testing.T) {
-	h := newHarness(t)
+// stopDuringJob publishes one export message, stops the connector once
+// handler has started on it, and checks that the work was reported once
+// without error and that the queue is left empty.
+func stopDuringJob(t *testing.T, opts connector.Options, handler connector.HandlerFunc) {
+	t.Helper()
+	h := newHarness(t, withOptions(opts))
 	started := make(chan struct{}, 1)
-	h.start(connector.HandlerFunc(func(ctx context.Context, _ *connector.Message) (string, error) {
+	h.start(connector.HandlerFunc(func(ctx context.Context, m *connector.Message) (string, error) {
 		started <- struct{}{}
-		time.Sleep(time.Second)
-		return "Export done", ctx.Err()
+		return handler(ctx, m)
 	}))
 	id := workID(1)
 	h.topo.PublishJSON(t, exportMessage(id))
@@ -41,6 +44,14 @@ func TestRunDrainWaitsForRunningHandler(t *testing.T) {
 	if m, c := h.topo.ListenDepth(t); m != 0 || c != 0 {
 		t.Errorf("listen queue: %d messages, %d consumers; want 0 and 0", m, c)
 	}
+}
+
+func TestRunDrainWaitsForRunningHandler(t *testing.T) {
+	stopDuringJob(t, connector.Options{},
+		func(ctx context.Context, _ *connector.Message) (string, error) {
+			time.Sleep(time.Second)
+			return "Export done", ctx.Err()
+		})
 }
 
 func TestRunDrainDeadlineRequeues(t *testing.T) {
@@ -64,28 +75,11 @@ func TestRunDrainDeadlineRequeues(t *testing.T) {
 // A handler that succeeds as the drain deadline cancels it has done its
 // work: the work is reported and the message removed, not run again.
 func TestRunDrainDeadlineKeepsSuccess(t *testing.T) {
-	h := newHarness(t, withOptions(connector.Options{DrainTimeout: 200 * time.Millisecond}))
-	started := make(chan struct{}, 1)
-	h.start(connector.HandlerFunc(func(ctx context.Context, _ *connector.Message) (string, error) {
-		started <- struct{}{}
-		<-ctx.Done() // the upload ends as the deadline passes
-		return "Export done", nil
-	}))
-	id := workID(1)
-	h.topo.PublishJSON(t, exportMessage(id))
-	<-started
-	if err := h.stop(20 * time.Second); err != nil {
-		t.Fatalf("Run returned %v, want nil", err)
-	}
-	if n := h.platform.Count(fp.WorkToProcessed, id); n != 1 {
-		t.Fatalf("processed reports = %d, want 1", n)
-	}
-	if call := h.platform.Calls(fp.WorkToProcessed)[0]; call.InError {
-		t.Errorf("report in error: %q", call.Message)
-	}
-	if m, _ := h.topo.ListenDepth(t); m != 0 {
-		t.Errorf("listen queue holds %d messages, want 0", m)
-	}
+	stopDuringJob(t, connector.Options{DrainTimeout: 200 * time.Millisecond},
+		func(ctx context.Context, _ *connector.Message) (string, error) {
+			<-ctx.Done() // the upload ends as the deadline passes
+			return "Export done", nil
+		})
 }
 
 func TestRunDrainAbandonsStuckHandler(t *testing.T) {

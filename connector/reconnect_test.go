@@ -93,21 +93,28 @@ func TestRunConnectionClosedMidJobLosesNothing(t *testing.T) {
 	}) {
 		t.Fatal("no processed report after the reconnection")
 	}
+	checkProcessedAfterReconnect(t, h)
+	if n := b.runs.Load(); n != 2 {
+		t.Errorf("handler runs = %d, want 2 (one per work)", n)
+	}
+	if n := h.platform.Count(fp.WorkToProcessed, id); n != 1 {
+		t.Errorf("processed reports for the first work = %d, want 1", n)
+	}
+}
+
+// checkProcessedAfterReconnect publishes a message for a new work and
+// checks that it is processed and that no message is left unacknowledged.
+func checkProcessedAfterReconnect(t *testing.T, h *harness) {
+	t.Helper()
 	second := workID(2)
 	h.topo.PublishJSON(t, exportMessage(second))
-	if !h.platform.WaitFor(20*time.Second, func() bool {
+	if !h.platform.WaitFor(30*time.Second, func() bool {
 		return h.platform.Count(fp.WorkToProcessed, second) == 1
 	}) {
 		t.Fatal("message published after the reconnection not processed")
 	}
 	if !h.topo.WaitListenEmpty(t, 1, 10*time.Second) {
 		t.Error("messages left unacknowledged")
-	}
-	if n := b.runs.Load(); n != 2 {
-		t.Errorf("handler runs = %d, want 2 (one per work)", n)
-	}
-	if n := h.platform.Count(fp.WorkToProcessed, id); n != 1 {
-		t.Errorf("processed reports for the first work = %d, want 1", n)
 	}
 }
 
@@ -135,17 +142,7 @@ func TestRunConnectionLostBeforeAck(t *testing.T) {
 	}
 
 	proxy.Up(t)
-	second := workID(2)
-	h.topo.PublishJSON(t, exportMessage(second))
-	if !h.platform.WaitFor(30*time.Second, func() bool {
-		return h.platform.Count(fp.WorkToProcessed, second) == 1
-	}) {
-		t.Fatal("message published after the reconnection not processed")
-	}
-
-	if !h.topo.WaitListenEmpty(t, 1, 10*time.Second) {
-		t.Error("messages left on the queue")
-	}
+	checkProcessedAfterReconnect(t, h)
 	if n := len(c.runs); n != 2 {
 		t.Errorf("handler runs = %d, want 2 (one per work)", n)
 	}

@@ -54,6 +54,21 @@ func brokerPlatform(t *testing.T) *pyctitest.Server {
 	return srv
 }
 
+// demoBrokerPlatform is brokerPlatform seeded with the demo data, with an
+// administrator client.
+func demoBrokerPlatform(t *testing.T) (*pyctitest.Server, *pycti.Client) {
+	t.Helper()
+	srv := brokerPlatform(t)
+	if _, err := srv.SeedBundle(demoData()); err != nil {
+		t.Fatal(err)
+	}
+	client, err := pycti.NewClient(srv.URL, srv.AdminToken())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, client
+}
+
 // connectorEnv is the environment of a connector on srv.
 func connectorEnv(srv *pyctitest.Server, id string) map[string]string {
 	return map[string]string{"OPENCTI_URL": srv.URL, "OPENCTI_TOKEN": srv.AdminToken(),
@@ -284,14 +299,7 @@ func TestTwoProcessesShareOneQueue(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and runs two processes")
 	}
-	srv := brokerPlatform(t)
-	if _, err := srv.SeedBundle(demoData()); err != nil {
-		t.Fatal(err)
-	}
-	client, err := pycti.NewClient(srv.URL, srv.AdminToken())
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, client := demoBrokerPlatform(t)
 	bin := buildBinary(t)
 	id := uuid.NewString()
 	env := connectorEnv(srv, id)

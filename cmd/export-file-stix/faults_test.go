@@ -7,7 +7,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/opencti-go/sdk/pycti"
 	"github.com/opencti-go/sdk/pycti/pyctitest"
 )
 
@@ -33,14 +32,7 @@ func askAndWait(t *testing.T, srv *pyctitest.Server, connectorID, entityID strin
 // upload the platform rejects ends the work in error and stores nothing. A
 // failed toProcessed call is sent again, and the file is stored once.
 func TestConnectorPlatformFailures(t *testing.T) {
-	srv := brokerPlatform(t)
-	if _, err := srv.SeedBundle(demoData()); err != nil {
-		t.Fatal(err)
-	}
-	client, err := pycti.NewClient(srv.URL, srv.AdminToken())
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, client := demoBrokerPlatform(t)
 	id := uuid.NewString()
 	startConnector(t, srv, connectorEnv(srv, id))
 	entity := firstOf(t, client, "Report")
