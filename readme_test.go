@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -66,8 +65,12 @@ func TestReadmeQuickStartRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	bin := filepath.Join(dir, "quickstart")
-	build := exec.CommandContext(t.Context(), filepath.Join(runtime.GOROOT(), "bin", "go"),
-		"build", "-overlay", overlayFile, "-o", bin, "./internal/readmequickstart")
+	// go test puts the go command that runs it first on PATH.
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("the go command is needed to build the README quick start: %v", err)
+	}
+	build := exec.CommandContext(t.Context(), goTool, "build", "-overlay", overlayFile, "-o", bin, "./internal/readmequickstart")
 	build.Dir = root
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("the README quick start failed to build: %v\n%s", err, out)
