@@ -598,7 +598,12 @@ func (br *BundleReader) readTrailer() error {
 		return err
 	}
 	if c != 0 || br.pos < br.end {
-		return br.syntaxError("unexpected data after the end of the bundle")
+		topLevel := "bundle"
+		if br.array {
+			topLevel = "array of objects"
+		}
+		return br.syntaxError("unexpected data after the end of the " + topLevel +
+			": the input must contain a single bundle or array of objects")
 	}
 	return nil
 }

@@ -158,8 +158,13 @@ func TestBundleReaderErrors(t *testing.T) {
 		{"no type", `{"id":"bundle--1","objects":[]}`, 0, "no type property"},
 		{"objects not array", `{"type":"bundle","objects":{}}`, 0, "not an array"},
 		{"missing comma", `[{"type":"x-a"} {"type":"x-b"}]`, 1, "expected ',' or ']'"},
-		{"trailing data", `[{"type":"x-a"}] x`, 1, "unexpected data after"},
-		{"trailing NUL", "[{\"type\":\"x-a\"}]\x00", 1, "unexpected data after"},
+		{"trailing data", `[{"type":"x-a"}] x`, 1, "after the end of the array of objects"},
+		{"trailing NUL", "[{\"type\":\"x-a\"}]\x00", 1, "after the end of the array of objects"},
+		{"two arrays", `[] []`, 0, "after the end of the array of objects"},
+		{"data after bundle", `{"type":"bundle","objects":[{"type":"x-a"}]} {}`, 1,
+			"after the end of the bundle"},
+		{"data after bundle id", `{"type":"bundle","objects":[],"id":"bundle--1"} []`, 0,
+			"after the end of the bundle"},
 		{"two objects arrays", `{"type":"bundle","objects":[],"objects":[]}`, 0, "two objects"},
 	}
 	for _, tt := range tests {

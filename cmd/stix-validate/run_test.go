@@ -487,6 +487,31 @@ func TestRunBadInputs(t *testing.T) {
 	}
 }
 
+// TestRunTrailingData checks that data after the top-level value makes the
+// input invalid, and that the message names that value: a bundle or an
+// array of objects.
+func TestRunTrailingData(t *testing.T) {
+	tests := []struct{ name, stdin, want string }{
+		{"two arrays", "[] []", "after the end of the array of objects"},
+		{"bundle then object", `{"type":"bundle","id":"bundle--1","objects":[]} {}`,
+			"after the end of the bundle"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runCmd(t, tt.stdin, "-")
+			if r.code != exitInvalid {
+				t.Errorf("exit %d, want %d\n%s", r.code, exitInvalid, r.stderr)
+			}
+			if !strings.Contains(r.stdout, "error [json]") {
+				t.Errorf("output has no json error:\n%s", r.stdout)
+			}
+			if !strings.Contains(r.stdout, tt.want) {
+				t.Errorf("output does not contain %q:\n%s", tt.want, r.stdout)
+			}
+		})
+	}
+}
+
 // TestRunMixedFolder: a folder with JSON, other files and a sub-folder is
 // searched for .json files only, and one invalid file makes the run invalid.
 func TestRunMixedFolder(t *testing.T) {
