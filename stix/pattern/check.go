@@ -37,6 +37,9 @@ func check(p *Pattern) []error {
 			if err := duplicateQualifier(n, simple); err != nil {
 				errs = append(errs, err)
 			}
+			if err := checkStartStop(n.Qualifier); err != nil {
+				errs = append(errs, err)
+			}
 		case *Comparison:
 			errs = append(errs, checkHash(n)...)
 		}
@@ -71,6 +74,42 @@ func duplicateQualifier(q *QualifiedObservation, simple bool) error {
 		}
 		inner = next
 	}
+}
+
+// checkStartStop reports a START/STOP qualifier whose STOP time is not
+// later than its START time, which STIX 2.1 forbids although the grammar
+// accepts it. The error points at the STOP timestamp.
+func checkStartStop(q Qualifier) error {
+	if q.Kind != StartStop || timestampAfter(q.To, q.From) {
+		return nil
+	}
+	return &Error{Offset: q.To.Start, Msg: "STOP " + q.To.Raw + " is not later than START " +
+		q.From.Raw + ": write a STOP time after the START time"}
+}
+
+// timestampAfter reports whether timestamp literal a is later than b.
+// Literal.Time keeps nanoseconds only, so the fraction digits after the
+// ninth decide between two equal times.
+func timestampAfter(a, b Literal) bool {
+	if !a.Time.Equal(b.Time) {
+		return a.Time.After(b.Time)
+	}
+	return subNanosecondDigits(a.Raw) > subNanosecondDigits(b.Raw)
+}
+
+// subNanosecondDigits returns the fraction digits of a timestamp literal
+// after the ninth, without trailing zeros, so that comparing two results as
+// strings orders them by value.
+func subNanosecondDigits(raw string) string {
+	dot := strings.IndexByte(raw, '.')
+	if dot < 0 {
+		return ""
+	}
+	digits := raw[dot+1 : len(raw)-len("Z'")]
+	if len(digits) <= 9 {
+		return ""
+	}
+	return strings.TrimRight(digits[9:], "0")
 }
 
 func baseObservation(e ObservationExpr) ObservationExpr {

@@ -15,6 +15,8 @@
 // Parse also applies the two checks of the OASIS pattern validator that go
 // beyond the grammar: hash values must fit their algorithm, and one
 // bracketed observation expression takes at most one qualifier of each kind.
+// Beyond those, Parse rejects a START/STOP qualifier whose STOP time is not
+// later than its START time, as STIX 2.1 requires.
 // Checks on object types and property names belong to package
 // stix/validate.
 package pattern

@@ -16,6 +16,7 @@ func FuzzParse(f *testing.F) {
 		"[a:b = b'dGVzdA==' AND a:c = h'ff'] REPEATS 3 TIMES",
 		"[NOT EXISTS a:b] /* c */ FOLLOWEDBY [a:hashes.MD5 = 'cead3f77f6cda6ec00f57d76c9a6879f']",
 		`[a:s = 'it\'s \\']`,
+		"[a:b = 1] START t'2024-01-01T00:00:00.0000000001Z' STOP t'2024-01-01T00:00:00.00000000015Z'",
 	}
 	for _, s := range seeds {
 		f.Add(s)

@@ -26,7 +26,8 @@ const maxDepth = 1000
 // validator does. It checks the syntax of the STIX patterning grammar and
 // the length and alphabet of values compared with a `hashes.<algorithm>`
 // path. It also allows at most one qualifier of each kind on a bracketed
-// observation expression.
+// observation expression, and it requires the STOP time of a START/STOP
+// qualifier to be later than its START time.
 //
 // On failure it returns a nil Pattern and an error that wraps one *Error per
 // problem found: one for a syntax error, one or more for the other checks.

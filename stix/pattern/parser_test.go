@@ -176,6 +176,8 @@ func TestErrorOffsets(t *testing.T) {
 		{"[a:b = 1] /* x", 10, "unterminated /*"},
 		{"[a:hashes.MD5 = 'abc']", 16, "not a valid MD5 hash"},
 		{"[a:b = 1] WITHIN 1 SECONDS WITHIN 2 SECONDS", 27, "duplicate WITHIN"},
+		{"[a:b = 1] START t'2024-01-02T00:00:00Z' STOP t'2024-01-01T00:00:00Z'", 45,
+			"STOP t'2024-01-01T00:00:00Z' is not later than START t'2024-01-02T00:00:00Z'"},
 	}
 	for _, tt := range tests {
 		_, err := pattern.Parse(tt.src)
@@ -190,6 +192,67 @@ func TestErrorOffsets(t *testing.T) {
 		if !strings.Contains(perr.Msg, tt.msg) {
 			t.Errorf("Parse(%q) message = %q, want it to contain %q", tt.src, perr.Msg, tt.msg)
 		}
+	}
+}
+
+func TestStartStopOrder(t *testing.T) {
+	tests := []struct {
+		name, start, stop string
+		valid             bool
+	}{
+		{"stop later", "2024-01-01T00:00:00Z", "2024-01-01T00:00:01Z", true},
+		{"stop earlier", "2024-01-01T00:00:01Z", "2024-01-01T00:00:00Z", false},
+		{"equal", "2024-01-01T00:00:00Z", "2024-01-01T00:00:00Z", false},
+		{"equal with fractions", "2024-01-01T00:00:00.5Z", "2024-01-01T00:00:00.500Z", false},
+		{"later by a millisecond", "2024-01-01T00:00:00.123Z", "2024-01-01T00:00:00.124Z", true},
+		{"later below a nanosecond", "2024-01-01T00:00:00.0000000001Z",
+			"2024-01-01T00:00:00.0000000002Z", true},
+		{"earlier below a nanosecond", "2024-01-01T00:00:00.00000000025Z",
+			"2024-01-01T00:00:00.0000000002Z", false},
+		{"equal below a nanosecond", "2024-01-01T00:00:00.00000000010Z",
+			"2024-01-01T00:00:00.0000000001Z", false},
+		{"leap second then next minute", "2016-12-31T23:59:60Z", "2017-01-01T00:00:00Z", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stop := "t'" + tt.stop + "'"
+			src := "[a:b = 1] START t'" + tt.start + "' STOP " + stop
+			_, err := pattern.Parse(src)
+			if tt.valid {
+				if err != nil {
+					t.Errorf("Parse(%q): %v", src, err)
+				}
+				return
+			}
+			var perr *pattern.Error
+			if !errors.As(err, &perr) {
+				t.Fatalf("Parse(%q) error = %v, want a *pattern.Error", src, err)
+			}
+			if want := strings.LastIndex(src, stop); perr.Offset != want {
+				t.Errorf("Parse(%q) offset = %d, want %d", src, perr.Offset, want)
+			}
+			if want := "not later than START"; !strings.Contains(perr.Msg, want) {
+				t.Errorf("Parse(%q) message = %q, want it to contain %q", src, perr.Msg, want)
+			}
+		})
+	}
+}
+
+// TestStartStopOrderInGroup checks the order of a START/STOP qualifier on a
+// parenthesised group, next to a valid one on a bracketed expression.
+func TestStartStopOrderInGroup(t *testing.T) {
+	src := "([a:b = 1] START t'2020-01-01T00:00:00Z' STOP t'2021-01-01T00:00:00Z' " +
+		"AND [c:d = 2]) START t'2021-01-01T00:00:00Z' STOP t'2020-01-01T00:00:00Z'"
+	_, err := pattern.Parse(src)
+	var perr *pattern.Error
+	if !errors.As(err, &perr) {
+		t.Fatalf("Parse(%q) error = %v, want a *pattern.Error", src, err)
+	}
+	if want := strings.LastIndex(src, "t'2020"); perr.Offset != want {
+		t.Errorf("offset = %d, want %d (%v)", perr.Offset, want, err)
+	}
+	if got := strings.Count(err.Error(), "not later than START"); got != 1 {
+		t.Errorf("%d START/STOP errors, want 1: %v", got, err)
 	}
 }
 
