@@ -263,7 +263,7 @@ type Literal struct {
 	Bytes []byte
 	// Time is the instant of a TimestampLiteral, in UTC. The grammar does not
 	// check calendars, so a date such as February 30 is normalised the way
-	// time.Date does it.
+	// time.Date does it (stix/validate reports such dates).
 	Time time.Time
 }
 

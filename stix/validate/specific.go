@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/opencti-go/sdk/stix/pattern"
 )
@@ -64,6 +65,45 @@ func (c *objectCheck) indicator() {
 		return
 	}
 	c.patternNames(p)
+	c.patternDates(p)
+}
+
+// patternDates reports timestamp constants whose day does not exist in
+// their month, such as t'2024-02-30T00:00:00Z'. The pattern grammar checks
+// only the digit ranges, so the parser accepts them, but RFC 3339, which
+// STIX timestamps follow, does not.
+func (c *objectCheck) patternDates(p *pattern.Pattern) {
+	check := func(lit *pattern.Literal) {
+		if lit == nil || lit.Kind != pattern.TimestampLiteral || len(lit.Raw) < 12 {
+			return
+		}
+		year, errY := strconv.Atoi(lit.Raw[2:6])
+		month, errM := strconv.Atoi(lit.Raw[7:9])
+		day, errD := strconv.Atoi(lit.Raw[10:12])
+		if errY != nil || errM != nil || errD != nil || month < 1 || month > 12 {
+			return
+		}
+		// Day 0 of the next month is the last day of this one.
+		last := time.Date(year, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+		if day > last {
+			c.add(RulePattern, "/pattern", "timestamp "+lit.Raw+" at pattern offset "+
+				strconv.Itoa(lit.Start)+" is not a calendar date: "+time.Month(month).String()+
+				" "+strconv.Itoa(year)+" has "+strconv.Itoa(last)+" days")
+		}
+	}
+	pattern.Inspect(p.Expr, func(n pattern.Node) bool {
+		switch n := n.(type) {
+		case *pattern.Comparison:
+			check(n.Value)
+			for i := range n.Set {
+				check(&n.Set[i])
+			}
+		case *pattern.QualifiedObservation:
+			check(&n.Qualifier.From)
+			check(&n.Qualifier.To)
+		}
+		return true
+	})
 }
 
 // flatten splits a joined error into its parts.
