@@ -35,16 +35,79 @@ func errUnsupported(field string) *gqlerror.Error {
 }
 
 // defaultCaps are the capabilities checked when the schema carries no @auth
-// directives (the SDK's schema subset drops them). A field needs one of them.
+// directives (the SDK's schema subset drops them). A field needs one of
+// them, and an empty list means any authenticated user. The entries copy
+// the @auth directives of the OpenCTI 7.260817.0 schema for every root field
+// of the SDK's subset, and for the edit fields this server implements.
 var defaultCaps = map[string][]string{
+	"Query.about": {}, "Query.me": {}, "Query.settings": {},
 	"Query.connector": {CapModules}, "Query.connectors": {CapModules},
 	"Query.work": {CapModules}, "Query.works": {CapModules},
+	"Query.identities":                    {CapKnowledge, "INGESTION_SETINGESTIONS"},
+	"Query.label":                         {CapKnowledge, "SETTINGS_SETLABELS"},
+	"Query.labels":                        {CapKnowledge, "SETTINGS_SETLABELS"},
+	"Query.markingDefinition":             {CapKnowledge, "SETTINGS_SETACCESSES", "SETTINGS_SETMARKINGS"},
+	"Query.markingDefinitions":            {CapKnowledge, "SETTINGS_SETACCESSES", "SETTINGS_SETMARKINGS"},
+	"Query.stixObjectOrStixRelationship":  {CapKnowledge, "EXPLORE"},
+	"Query.stixObjectOrStixRelationships": {CapKnowledge, "EXPLORE"},
+
 	"Mutation.registerConnector": {CapConnectorAPI}, "Mutation.pingConnector": {CapConnectorAPI},
-	"Mutation.stixBundlePush": {CapConnectorAPI},
-	"Mutation.workAdd":        {CapConnectorAPI, CapModManage}, "Mutation.workEdit": {CapConnectorAPI, CapModManage},
+	"Mutation.stixBundlePush": {CapConnectorAPI}, "Mutation.playbookStepExecution": {CapConnectorAPI},
+	"Mutation.workAdd":  {CapConnectorAPI, CapModManage, "KNOWLEDGE_KNASKIMPORT", CapKnAskExport},
+	"Mutation.workEdit": {CapConnectorAPI, CapModManage},
+	"Mutation.labelAdd": {"SETTINGS_SETLABELS"}, "Mutation.labelEdit": {"SETTINGS_SETLABELS"},
+	"Mutation.markingDefinitionAdd":         {"SETTINGS_SETMARKINGS"},
+	"Mutation.markingDefinitionEdit":        {"SETTINGS_SETMARKINGS"},
+	"Mutation.stixCoreRelationshipEdit":     {CapKnUpdate},
+	"Mutation.stixSightingRelationshipEdit": {CapKnUpdate},
+	"Mutation.stixDomainObjectEdit":         {}, "Mutation.stixCoreObjectEdit": {},
+	"Mutation.stixCyberObservableEdit": {}, "Mutation.externalReferenceEdit": {},
+	"Mutation.export": {CapConnectorAPI}, "Mutation.create": {CapKnUpdate},
+
 	"edit.exportPush": {CapConnectorAPI}, "edit.fieldPatch": {CapKnUpdate},
-	"edit.delete": {CapKnDelete}, "Mutation.export": {CapConnectorAPI},
-	"Mutation.create": {CapKnUpdate},
+	"edit.delete": {CapKnDelete},
+	// On these objects the root field's capability covers the edits.
+	"StixCoreRelationshipEditMutations.fieldPatch": {}, "StixCoreRelationshipEditMutations.delete": {},
+	"StixSightingRelationshipEditMutations.fieldPatch": {}, "StixSightingRelationshipEditMutations.delete": {},
+	"LabelEditMutations.fieldPatch": {}, "LabelEditMutations.delete": {},
+	"MarkingDefinitionEditMutations.fieldPatch": {}, "MarkingDefinitionEditMutations.delete": {},
+}
+
+// rootAuthKey returns the defaultCaps key of a root field. Export pushes
+// and creations missing from the table share one entry each.
+func rootAuthKey(typeName, name string) string {
+	key := typeName + "." + name
+	if _, ok := defaultCaps[key]; ok || typeName != "Mutation" {
+		return key
+	}
+	switch {
+	case strings.HasSuffix(name, "ExportPush"):
+		return "Mutation.export"
+	case strings.HasSuffix(name, "Add"):
+		return "Mutation.create"
+	}
+	return key
+}
+
+// editAuthKey returns the defaultCaps key of a field of an edit object.
+// Most edit objects share one entry per field name.
+func editAuthKey(parentType, name string) string {
+	key := parentType + "." + name
+	if _, ok := defaultCaps[key]; ok {
+		return key
+	}
+	return "edit." + name
+}
+
+// defaultAuth returns the capabilities of a field without an @auth
+// directive: its defaultCaps entry, or KNOWLEDGE for a root query field
+// missing from the table.
+func defaultAuth(key string, rootQuery bool) ([]string, bool) {
+	caps, declared := defaultCaps[key]
+	if !declared && rootQuery {
+		return []string{CapKnowledge}, true
+	}
+	return caps, declared
 }
 
 // authorize checks the field's @auth directive, or the default table, for
@@ -52,10 +115,7 @@ var defaultCaps = map[string][]string{
 func (s *Server) authorize(rc *requestContext, f *gqlexec.Field, key string, root bool) error {
 	caps, declared := authDirective(f.Definition)
 	if !declared {
-		caps, declared = defaultCaps[key]
-		if !declared && root && f.ParentType == "Query" {
-			caps, declared = []string{CapKnowledge}, true
-		}
+		caps, declared = defaultAuth(key, root && f.ParentType == "Query")
 	}
 	if !declared && !root {
 		return nil
@@ -144,15 +204,7 @@ func (s *Server) resolvers(schema *ast.Schema) map[string]gqlexec.Resolver {
 }
 
 func (s *Server) wrapRoot(typeName, name string, fn rootFunc) gqlexec.Resolver {
-	key := typeName + "." + name
-	if typeName == "Mutation" {
-		switch {
-		case strings.HasSuffix(name, "ExportPush"):
-			key = "Mutation.export"
-		case strings.HasSuffix(name, "Add") && defaultCaps[key] == nil:
-			key = "Mutation.create"
-		}
-	}
+	key := rootAuthKey(typeName, name)
 	return func(ctx context.Context, f *gqlexec.Field) (any, error) {
 		rc := requestFrom(ctx)
 		if err := s.authorize(rc, f, key, true); err != nil {
@@ -180,7 +232,7 @@ func (s *Server) wrapEdit(name string, fn rootFunc) gqlexec.Resolver {
 			return v, nil
 		}
 		rc := requestFrom(ctx)
-		key := "edit." + name
+		key := editAuthKey(f.ParentType, name)
 		if err := s.authorize(rc, f, key, false); err != nil {
 			return nil, err
 		}
