@@ -20,6 +20,9 @@
 // as ids or regardingOf) fails with UNSUPPORTED_ERROR, and so do within
 // filters without two valid dates. Operators the server does not evaluate
 // (only_eq_to, script, has_changed) fail with UNSUPPORTED_ERROR too.
+// As with the platform's default alias batching limits, a request fails
+// validation when it names one root query field more than twice or one root
+// mutation field more than once.
 //
 // # Identity
 //

@@ -105,6 +105,9 @@ func (s *Server) execute(r *http.Request, req gqlexec.Request, rec *RequestRecor
 		return graphQLResponse{Errors: errs}
 	}
 	rec.Operation = op.Name()
+	if err := checkRootFieldRepeats(op); err != nil {
+		return graphQLResponse{Errors: gqlerror.List{err}}
+	}
 	mutation := op.Definition.Operation == ast.Mutation
 	if mutation {
 		s.mu.Lock()
