@@ -24,8 +24,9 @@ var specialFilterKeys = []string{
 // relationship keys in their database form ("rel_uses.internal_id") and
 // inference rule keys.
 //
-// NOTE: the platform also accepts a bare relationship type ("uses") as a
-// key. This server rejects it, so use the "rel_uses" form.
+// NOTE: whether the platform also accepts a bare relationship type
+// ("uses") as a key was not checked. This server rejects it, so use the
+// "rel_uses" form.
 var filterKeyPrefixes = []string{"rel_", "i_rule_"}
 
 // filterKeySet returns the filter keys the platform accepts: every field of
