@@ -22,6 +22,8 @@ var (
 	ErrForbidden = errors.New("opencti: access forbidden")
 	// ErrNotFound means the element or resource does not exist or is not
 	// visible (HTTP 404, codes RESOURCE_NOT_FOUND and MISSING_REFERENCE_ERROR).
+	// It also matches ALREADY_DELETED_ERROR, which the platform returns when
+	// the target of a delete or a clean-up cannot be loaded by its id.
 	ErrNotFound = errors.New("opencti: not found")
 	// ErrInvalidRequest means the platform rejected the request itself, so
 	// sending it again unchanged fails the same way. Such requests are never
@@ -48,7 +50,7 @@ var sentinelCodes = map[error][]string{
 	ErrUnauthorized: {"AUTH_REQUIRED", "AUTH_FAILURE", "AuthRequired", "AuthFailure"},
 	ErrForbidden:    {"FORBIDDEN_ACCESS", "ForbiddenAccess"},
 	ErrNotFound: {"RESOURCE_NOT_FOUND", "ResourceNotFound", "MISSING_REFERENCE_ERROR",
-		"MissingReferenceError"},
+		"MissingReferenceError", "ALREADY_DELETED_ERROR", "AlreadyDeletedError"},
 	ErrInvalidRequest: {"GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED", "BAD_USER_INPUT",
 		"BAD_REQUEST", "UNSUPPORTED_ERROR", "UnsupportedError", "VALIDATION_ERROR",
 		"ValidationError", "FUNCTIONAL_ERROR", "FunctionalError"},

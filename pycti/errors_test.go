@@ -14,6 +14,8 @@ func TestGraphQLErrorCodeSentinels(t *testing.T) {
 		"AuthFailure":               ErrUnauthorized,
 		"FORBIDDEN_ACCESS":          ErrForbidden,
 		"MISSING_REFERENCE_ERROR":   ErrNotFound,
+		"ALREADY_DELETED_ERROR":     ErrNotFound,
+		"AlreadyDeletedError":       ErrNotFound,
 		"GRAPHQL_VALIDATION_FAILED": ErrInvalidRequest,
 		"UNSUPPORTED_ERROR":         ErrInvalidRequest,
 		"UnsupportedError":          ErrInvalidRequest,
