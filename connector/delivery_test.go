@@ -55,10 +55,13 @@ func TestRunSkipsWorkProcessedElsewhere(t *testing.T) {
 	}
 }
 
-func TestRunHandlerErrorMarksWorkInError(t *testing.T) {
+// reportOfFailure runs a handler that returns handlerErr on one message
+// and returns the harness and the work's terminal report.
+func reportOfFailure(t *testing.T, handlerErr error) (*harness, fp.Call) {
+	t.Helper()
 	h := newHarness(t)
 	h.start(connector.HandlerFunc(func(context.Context, *connector.Message) (string, error) {
-		return "", errors.New("read entity 00000000-0000-4000-8000-0000000000ff: not found")
+		return "", handlerErr
 	}))
 	id := workID(1)
 	h.topo.PublishJSON(t, exportMessage(id))
@@ -67,7 +70,12 @@ func TestRunHandlerErrorMarksWorkInError(t *testing.T) {
 	}) {
 		t.Fatal("no processed report")
 	}
-	call := h.platform.Calls(fp.WorkToProcessed)[0]
+	return h, h.platform.Calls(fp.WorkToProcessed)[0]
+}
+
+func TestRunHandlerErrorMarksWorkInError(t *testing.T) {
+	h, call := reportOfFailure(t,
+		errors.New("read entity 00000000-0000-4000-8000-0000000000ff: not found"))
 	if !call.InError {
 		t.Error("processed report not in error")
 	}

@@ -85,7 +85,9 @@
 // [Retryable] requeues the message after [Options.RetryDelay], at most
 // [Options.MaxRetries] times per work in this process; after that the
 // work is marked in error. A panic in the handler is recovered and
-// reported as a permanent error.
+// reported as a permanent error. Programs that run a handler without the
+// framework get the same recovery from [CallHandler], and cut their work
+// reports to [MaxReportLen] bytes with [TruncateReport].
 //
 // # Reconnection
 //

@@ -97,17 +97,21 @@ func (e *PublishError) Error() string {
 // Unwrap returns the last publishing error.
 func (e *PublishError) Unwrap() error { return e.Err }
 
-// truncate shortens s to at most n bytes (at a rune boundary) for messages
-// shown to users on a work.
+// ellipsis ends a text that truncate shortened.
+const ellipsis = "…"
+
+// truncate shortens s to at most n bytes, ellipsis included, cut at a rune
+// boundary, for messages shown to users on a work. n must be at least
+// len(ellipsis).
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	cut := n
+	cut := max(n-len(ellipsis), 0)
 	for cut > 0 && !isRuneStart(s[cut]) {
 		cut--
 	}
-	return strings.TrimSpace(s[:cut]) + "…"
+	return strings.TrimSpace(s[:cut]) + ellipsis
 }
 
 func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }

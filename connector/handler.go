@@ -177,15 +177,40 @@ func (c *Connector) alreadyProcessed(ctx context.Context, workID string) bool {
 }
 
 // callHandler runs the handler and turns a panic into a permanent error.
-func (c *Connector) callHandler(j *job, h Handler) (out string, err error) {
+func (c *Connector) callHandler(j *job, h Handler) (string, error) {
+	out, err := CallHandler(j.ctx, h, j.msg)
+	if perr, ok := errors.AsType[*PanicError](err); ok {
+		c.log.Error("handler panicked", "work_id", j.workID, "panic", fmt.Sprint(perr.Value),
+			"stack", string(perr.Stack))
+	}
+	return out, err
+}
+
+// PanicError is a panic of a handler, recovered by [CallHandler].
+type PanicError struct {
+	// Value is the value passed to panic.
+	Value any
+	// Stack is the goroutine's stack trace at the panic, from
+	// runtime/debug.Stack.
+	Stack []byte
+}
+
+// Error returns "handler panic: <value>".
+func (e *PanicError) Error() string {
+	return fmt.Sprintf("handler panic: %v", e.Value)
+}
+
+// CallHandler calls h.Handle and returns a *PanicError when it panics, so
+// that the work can still be reported. The framework runs every
+// listen-queue message through it. A panic on another goroutine that the
+// handler started is not recovered and still ends the program.
+func CallHandler(ctx context.Context, h Handler, msg *Message) (out string, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			c.log.Error("handler panicked", "work_id", j.workID, "panic", fmt.Sprint(r),
-				"stack", string(debug.Stack()))
-			err = fmt.Errorf("handler panic: %v", r)
+			err = &PanicError{Value: r, Stack: debug.Stack()}
 		}
 	}()
-	return h.Handle(j.ctx, j.msg)
+	return h.Handle(ctx, msg)
 }
 
 // startWorkPing pings the job's work every WorkPingInterval until the

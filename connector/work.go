@@ -9,12 +9,20 @@ import (
 	"time"
 )
 
-// Work messages shown to users.
-const (
-	receivedMessage = "Connector ready to process the operation"
-	// maxReportLen bounds the text of a work report.
-	maxReportLen = 4000
-)
+// receivedMessage is the work message sent when a message is received.
+const receivedMessage = "Connector ready to process the operation"
+
+// MaxReportLen is the max length, in bytes, of the text of a work report
+// that the framework sends. [TruncateReport] shortens longer texts.
+const MaxReportLen = 4000
+
+// TruncateReport shortens text to at most [MaxReportLen] bytes, cut at a
+// rune boundary and ended with "…", as the framework does before each work
+// report. Programs that report on works themselves call it so that their
+// reports read the same.
+func TruncateReport(text string) string {
+	return truncate(text, MaxReportLen)
+}
 
 // workRecord remembers the work ids this process finished (bounded, oldest
 // forgotten first) and the requeue count of works that failed with a
@@ -127,7 +135,7 @@ func (c *Connector) flushReports() {
 // and the message can still be acknowledged, so a platform outage never
 // makes the handler run again.
 func (c *Connector) reportProcessed(ctx context.Context, workID, message string, inError bool) {
-	message = truncate(message, maxReportLen)
+	message = TruncateReport(message)
 	b := &backoff{first: time.Second, max: 30 * time.Second}
 	var err error
 	for attempt := 1; attempt <= c.opts.ReportAttempts; attempt++ {
@@ -197,7 +205,7 @@ func (c *Connector) FinishWork(ctx context.Context, workID, message string, inEr
 // user should see.
 func (c *Connector) ReportExpectation(ctx context.Context, workID, text string) error {
 	err := c.platform.WorkReportExpectation(ctx, workID,
-		&WorkErrorReport{Error: truncate(text, maxReportLen), Source: "CONNECTOR"})
+		&WorkErrorReport{Error: TruncateReport(text), Source: "CONNECTOR"})
 	if err != nil {
 		return fmt.Errorf("report expectation on work %s: %w", workID, err)
 	}
