@@ -128,12 +128,13 @@ func checkFlagModes(fs *flag.FlagSet) error {
 	return nil
 }
 
-// app is the configured program: client, engine, logger.
+// app is the configured program: client, engine, export handler, logger.
 type app struct {
-	cfg    *settings
-	client *pycti.Client
-	x      *export.Exporter
-	log    *slog.Logger
+	cfg     *settings
+	client  *pycti.Client
+	x       *export.Exporter
+	handler connector.Handler
+	log     *slog.Logger
 }
 
 func setup(configPath string, lookupEnv func(string) (string, bool), stderr io.Writer) (*app, error) {
@@ -161,7 +162,7 @@ func setup(configPath string, lookupEnv func(string) (string, bool), stderr io.W
 	for _, w := range append(cfg.warnings, warnings...) {
 		startLog.Warn("configuration", slog.String("warning", w))
 	}
-	return &app{cfg: cfg, client: client, x: x, log: log}, nil
+	return &app{cfg: cfg, client: client, x: x, handler: &handler{x: x}, log: log}, nil
 }
 
 // runConnector consumes export requests until ctx ends.
@@ -174,7 +175,7 @@ func (a *app) runConnector(ctx context.Context) int {
 	}
 	a.log.Info("connector starting", slog.String("profile", string(a.cfg.profile)),
 		slog.String("connector_id", a.cfg.conn.ID))
-	if err := conn.Run(ctx, &handler{x: a.x}); err != nil {
+	if err := conn.Run(ctx, a.handler); err != nil {
 		a.log.Error("connector stopped", slog.String("error", err.Error()))
 		return exitFailed
 	}

@@ -22,7 +22,7 @@ const reportTimeout = 30 * time.Second
 
 // runOnce processes one export message read from path ("-" for stdin)
 // without RabbitMQ, reporting on its work as the framework does: received,
-// then processed, in error when the export fails.
+// then processed, in error when the export fails or panics.
 func (a *app) runOnce(ctx context.Context, path string, stdin io.Reader) int {
 	body, err := readMessage(path, stdin)
 	if err != nil {
@@ -42,19 +42,22 @@ func (a *app) runOnce(ctx context.Context, path string, stdin io.Reader) int {
 			return exitFailed
 		}
 	}
-	text, herr := (&handler{x: a.x}).Handle(ctx, msg)
+	// CallHandler recovers a panic of the export as the connector does, so
+	// that the work is still reported.
+	text, herr := connector.CallHandler(ctx, a.handler, msg)
 	if herr != nil {
 		text = herr.Error()
 		if ctx.Err() != nil {
 			text = "export interrupted by a stop signal before it finished; request it " +
 				"again: " + text
 		}
-		a.log.Error("export failed", slog.String("work_id", workID), slog.String("error", text))
+		a.logExportError(workID, text, herr)
 	}
 	if workID != "" {
 		rctx, cancel := reportContext(ctx)
 		defer cancel()
-		if err := platform.WorkToProcessed(rctx, workID, text, herr != nil); err != nil {
+		err := platform.WorkToProcessed(rctx, workID, connector.TruncateReport(text), herr != nil)
+		if err != nil {
 			a.log.Error("work report failed", slog.String("work_id", workID),
 				slog.String("error", err.Error()))
 			return exitFailed
@@ -69,6 +72,18 @@ func (a *app) runOnce(ctx context.Context, path string, stdin io.Reader) int {
 	a.log.Info("export message processed", slog.String("work_id", workID),
 		slog.String("result", text))
 	return exitOK
+}
+
+// logExportError logs the failed export of work workID, with the stack
+// when the export panicked.
+func (a *app) logExportError(workID, text string, err error) {
+	perr, ok := errors.AsType[*connector.PanicError](err)
+	if !ok {
+		a.log.Error("export failed", slog.String("work_id", workID), slog.String("error", text))
+		return
+	}
+	a.log.Error("export panicked", slog.String("work_id", workID), slog.String("error", text),
+		slog.String("stack", string(perr.Stack)))
 }
 
 // rejectInvalid marks the work of an invalid message in error, as the
@@ -87,7 +102,8 @@ func (a *app) rejectInvalid(ctx context.Context, platform connector.Platform, er
 	}
 	rctx, cancel := reportContext(ctx)
 	defer cancel()
-	if rerr := platform.WorkToProcessed(rctx, workID, err.Error(), true); rerr != nil {
+	rerr := platform.WorkToProcessed(rctx, workID, connector.TruncateReport(err.Error()), true)
+	if rerr != nil {
 		a.log.Error("work report failed", slog.String("work_id", workID),
 			slog.String("error", rerr.Error()))
 	}

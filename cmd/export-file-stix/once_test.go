@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/opencti-go/sdk/connector"
 	"github.com/opencti-go/sdk/internal/demodata"
 	"github.com/opencti-go/sdk/pycti"
 	"github.com/opencti-go/sdk/pycti/pyctitest"
@@ -66,6 +68,30 @@ func singleMessage(id, entityType, mode, fileName, workID string) []byte {
 			"entity_type": entityType, "file_markings": []string{},
 			"access_filter": access, "main_filter": idsFilter([]string{id})}})
 	return body
+}
+
+// reportWork adds a work named name and returns its id with the message of
+// a full single export of the first report, stored under fileName.
+func reportWork(t *testing.T, client *pycti.Client, name, fileName string) (string, []byte) {
+	t.Helper()
+	workID, err := client.AddWork(context.Background(), testConnectorID, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return workID, singleMessage(firstOf(t, client, "Report"), "Report", "full", fileName, workID)
+}
+
+// onlyWorkError returns the message of the one error of the work, and fails
+// the test unless the work got exactly one report, in error. logs is shown
+// on failure.
+func onlyWorkError(t *testing.T, srv *pyctitest.Server, workID, logs string) string {
+	t.Helper()
+	w, _ := srv.Work(workID)
+	if w.ProcessedCalls != 1 || len(w.Errors) != 1 {
+		t.Fatalf("work has %d reports and errors %v, want one report in error; logs:\n%s",
+			w.ProcessedCalls, w.Errors, logs)
+	}
+	return w.Errors[0].Message
 }
 
 // --once processes one message from a file: the bundle is stored on the
@@ -211,11 +237,7 @@ func (l *cancelOnLog) Write(p []byte) (int, error) {
 // that names the interruption, and stores no file.
 func TestOnceStopSignalReportsWork(t *testing.T) {
 	srv, client, env := oncePlatform(t)
-	workID, err := client.AddWork(context.Background(), testConnectorID, "stop test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	msg := singleMessage(firstOf(t, client, "Report"), "Report", "full", "stopped.json", workID)
+	workID, msg := reportWork(t, client, "stop test", "stopped.json")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	logs := &cancelOnLog{match: "export request received", cancel: cancel}
@@ -229,12 +251,69 @@ func TestOnceStopSignalReportsWork(t *testing.T) {
 	if _, ok := storedExport(srv, "stopped.json"); ok {
 		t.Error("the interrupted export stored a file")
 	}
-	w, _ := srv.Work(workID)
-	if w.ProcessedCalls != 1 || len(w.Errors) != 1 {
-		t.Fatalf("work has %d reports and errors %v, want one report in error; logs:\n%s",
-			w.ProcessedCalls, w.Errors, logs.String())
+	if msg := onlyWorkError(t, srv, workID, logs.String()); !strings.Contains(msg, "interrupted") {
+		t.Errorf("work error %q does not mention the interruption", msg)
 	}
-	if !strings.Contains(w.Errors[0].Message, "interrupted") {
-		t.Errorf("work error %q does not mention the interruption", w.Errors[0].Message)
+}
+
+// onceApp sets up --once against the platform of env with h in place of
+// the export handler, so a test can make the export panic or fail.
+func onceApp(t *testing.T, env map[string]string, h connector.Handler,
+	stderr *bytes.Buffer) *app {
+	t.Helper()
+	a, err := setup("", envOf(env), stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.handler = h
+	return a
+}
+
+// A panic in the export ends the work in error with a report that names
+// the panic, logs the stack, and makes --once exit 1.
+func TestOncePanicReportsWork(t *testing.T) {
+	srv, client, env := oncePlatform(t)
+	workID, msg := reportWork(t, client, "panic test", "panic.json")
+	var stderr bytes.Buffer
+	a := onceApp(t, env, connector.HandlerFunc(
+		func(context.Context, *connector.Message) (string, error) {
+			panic("index out of range in the page reader")
+		}), &stderr)
+
+	code := a.runOnce(context.Background(), "-", bytes.NewReader(msg))
+
+	if code != exitFailed {
+		t.Errorf("exit code %d, want %d", code, exitFailed)
+	}
+	report := onlyWorkError(t, srv, workID, stderr.String())
+	if !strings.Contains(report, "index out of range in the page reader") {
+		t.Errorf("work error %q does not name the panic", report)
+	}
+	if !strings.Contains(stderr.String(), "TestOncePanicReportsWork") {
+		t.Errorf("the log lacks the panic's stack:\n%s", stderr.String())
+	}
+	if !strings.Contains(stderr.String(), workID) {
+		t.Errorf("the log does not name the work:\n%s", stderr.String())
+	}
+}
+
+// --once cuts a long error to the length the connector framework reports.
+func TestOnceLongErrorTruncated(t *testing.T) {
+	srv, client, env := oncePlatform(t)
+	workID, msg := reportWork(t, client, "long error test", "long.json")
+	long := strings.Repeat("finding; ", 1000)
+	a := onceApp(t, env, connector.HandlerFunc(
+		func(context.Context, *connector.Message) (string, error) {
+			return "", errors.New(long)
+		}), &bytes.Buffer{})
+
+	code := a.runOnce(context.Background(), "-", bytes.NewReader(msg))
+
+	if code != exitFailed {
+		t.Errorf("exit code %d, want %d", code, exitFailed)
+	}
+	if got := onlyWorkError(t, srv, workID, ""); got != connector.TruncateReport(long) {
+		t.Errorf("work error has %d bytes, want the %d of connector.TruncateReport",
+			len(got), len(connector.TruncateReport(long)))
 	}
 }
