@@ -9,13 +9,13 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/opencti-go/sdk/connector"
 	fp "github.com/opencti-go/sdk/connector/internal/fakeplatform"
+	"github.com/opencti-go/sdk/internal/testenv"
 )
 
 // stopDuringJob publishes one export message, stops the connector once
@@ -175,18 +175,7 @@ func runSIGTERM(t *testing.T, handlerDelay, drain time.Duration) ([]fp.Call, *ha
 	spec, _ := json.Marshal(childSpec{Registration: reg,
 		BrokerPass: reg.Broker.Connection.Pass.Reveal(), ConnectorID: h.id,
 		HandlerDelay: handlerDelay, DrainTimeout: drain})
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), connectorChildEnv+"="+string(spec))
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	cmd, stdout, stderr := testenv.StartChild(t, connectorChildEnv+"="+string(spec))
 	if !h.topo.WaitListenEmpty(t, 1, 20*time.Second) {
 		t.Fatal("child did not start consuming")
 	}
@@ -207,7 +196,7 @@ func runSIGTERM(t *testing.T, handlerDelay, drain time.Duration) ([]fp.Call, *ha
 		}
 		calls = append(calls, call)
 	}
-	err = cmd.Wait()
+	err := cmd.Wait()
 	var exitErr *exec.ExitError
 	if errors.As(err, &exitErr) {
 		t.Fatalf("child exited with %d, want 0; stderr: %s", exitErr.ExitCode(), stderr.String())

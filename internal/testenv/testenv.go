@@ -10,10 +10,13 @@
 package testenv
 
 import (
+	"io"
 	"net"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -110,4 +113,28 @@ func AMQPURL(tb testing.TB) string {
 	}
 	conn.Close()
 	return raw
+}
+
+// StartChild starts the test binary again, with env ("NAME=value") added
+// to its environment and no test selected, so that the package's TestMain
+// can run it as a child process. It returns the command and its standard
+// output. The child's standard error is collected in stderr, which is safe
+// to read once cmd.Wait has returned. The child is killed when the test
+// ends.
+func StartChild(tb testing.TB, env string) (cmd *exec.Cmd, stdout io.ReadCloser,
+	stderr *strings.Builder) {
+	tb.Helper()
+	cmd = exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), env)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	stderr = &strings.Builder{}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = cmd.Process.Kill() })
+	return cmd, stdout, stderr
 }

@@ -67,7 +67,9 @@ type Options struct {
 	// means DefaultProgressEvery and a negative value turns them off.
 	ProgressEvery int
 	// TempDir is the folder of the file Export spools a bundle to before
-	// the upload; "" means os.TempDir().
+	// the upload; "" means os.TempDir(). The file is named
+	// opencti-export-*.json and locked while it exists, so that
+	// RemoveLeftoverSpools can remove the files of killed processes.
 	TempDir string
 }
 
@@ -176,9 +178,9 @@ func (x *Exporter) Export(ctx context.Context, req Request) (Result, error) {
 	if err := req.Validate(); err != nil {
 		return Result{}, err
 	}
-	spool, err := os.CreateTemp(x.opts.TempDir, "opencti-export-*.json")
+	spool, err := createSpool(x.opts.TempDir)
 	if err != nil {
-		return Result{}, fmt.Errorf("create spool file: %w", err)
+		return Result{}, err
 	}
 	defer func() {
 		spool.Close()
