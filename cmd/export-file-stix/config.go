@@ -36,7 +36,10 @@ type settings struct {
 	// (export_file_stix.pycti_compat): the pycti profile then reproduces
 	// pycti 7.260817.0, defects included.
 	pyctiCompat bool
-	warnings    []string
+	// spoolDir is EXPORT_FILE_STIX_SPOOL_DIR (export_file_stix.spool_dir):
+	// the folder bundles are written to before their upload.
+	spoolDir string
+	warnings []string
 }
 
 // loadSettings reads config.yml at path (a missing file is fine) and the
@@ -122,6 +125,8 @@ func settingsFrom(src *connector.Source, path string) (*settings, error) {
 	if err != nil {
 		errs = append(errs, err)
 	}
+	s.spoolDir = src.String("EXPORT_FILE_STIX_SPOOL_DIR", "export_file_stix.spool_dir",
+		defaultSpoolDir())
 	// The Python connector's samples set CONNECTOR_CONFIDENCE_LEVEL, which
 	// platforms since 6.0 ignore. It is accepted and not used.
 	if src.String("CONNECTOR_CONFIDENCE_LEVEL", "connector.confidence_level", "") != "" {
@@ -170,7 +175,7 @@ func unreadKeys(src *connector.Source, path string) string {
 
 // exportOptions returns the engine's options.
 func (s *settings) exportOptions() export.Options {
-	opts := export.Options{Profile: s.profile}
+	opts := export.Options{Profile: s.profile, TempDir: s.spoolDir}
 	if s.pyctiCompat {
 		opts.Compat = stixconv.Pycti()
 	}

@@ -162,6 +162,9 @@ func setup(configPath string, lookupEnv func(string) (string, bool), stderr io.W
 	for _, w := range append(cfg.warnings, warnings...) {
 		startLog.Warn("configuration", slog.String("warning", w))
 	}
+	if err := prepareSpoolDir(cfg.spoolDir, log, startLog); err != nil {
+		return nil, err
+	}
 	return &app{cfg: cfg, client: client, x: x, handler: &handler{x: x}, log: log}, nil
 }
 

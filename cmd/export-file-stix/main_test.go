@@ -294,3 +294,34 @@ func TestMissingConfigFileExitsTwo(t *testing.T) {
 		t.Errorf("missing default config.yml: %v", err)
 	}
 }
+
+// EXPORT_FILE_STIX_SPOOL_DIR sets the spool folder, which defaults to one
+// per user in the temporary folder. A path that cannot be a folder is a
+// configuration error that names the setting.
+func TestSpoolDirSetting(t *testing.T) {
+	s, err := loadSettings("", envOf(minimalEnv()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.spoolDir != defaultSpoolDir() || s.exportOptions().TempDir != defaultSpoolDir() {
+		t.Errorf("spool folder %q, export TempDir %q; want the default %q", s.spoolDir,
+			s.exportOptions().TempDir, defaultSpoolDir())
+	}
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := minimalEnv()
+	env["EXPORT_FILE_STIX_SPOOL_DIR"] = filepath.Join(file, "spool")
+	var stderr bytes.Buffer
+
+	code := run(context.Background(), []string{"--config", ""}, envOf(env), nil,
+		&bytes.Buffer{}, &stderr)
+
+	if code != exitUsage {
+		t.Errorf("exit code %d, want %d", code, exitUsage)
+	}
+	if !strings.Contains(stderr.String(), "EXPORT_FILE_STIX_SPOOL_DIR") {
+		t.Errorf("stderr = %q, want it to name EXPORT_FILE_STIX_SPOOL_DIR", stderr.String())
+	}
+}

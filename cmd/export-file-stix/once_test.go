@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/opencti-go/sdk/connector"
 	"github.com/opencti-go/sdk/internal/demodata"
@@ -42,7 +43,7 @@ func oncePlatform(t *testing.T) (*pyctitest.Server, *pycti.Client, map[string]st
 	}
 	env := map[string]string{"OPENCTI_URL": srv.URL, "OPENCTI_TOKEN": srv.AdminToken(),
 		"CONNECTOR_ID": testConnectorID, "OPENCTI_JSON_LOGGING": "false",
-		"CONNECTOR_LOG_LEVEL": "info"}
+		"CONNECTOR_LOG_LEVEL": "info", "EXPORT_FILE_STIX_SPOOL_DIR": t.TempDir()}
 	return srv, client, env
 }
 
@@ -315,5 +316,43 @@ func TestOnceLongErrorTruncated(t *testing.T) {
 	if got := onlyWorkError(t, srv, workID, ""); got != connector.TruncateReport(long) {
 		t.Errorf("work error has %d bytes, want the %d of connector.TruncateReport",
 			len(got), len(connector.TruncateReport(long)))
+	}
+}
+
+// At start-up, --once removes the spool file that a killed export left in
+// the spool folder and logs its path. The export then spools to that
+// folder and leaves nothing behind.
+func TestOnceRemovesLeftoverSpool(t *testing.T) {
+	srv, client, env := oncePlatform(t)
+	dir := env["EXPORT_FILE_STIX_SPOOL_DIR"]
+	leftover := filepath.Join(dir, "opencti-export-1234567.json")
+	if err := os.WriteFile(leftover, []byte(`{"type": "bundle", "objects": [`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	killedAt := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(leftover, killedAt, killedAt); err != nil {
+		t.Fatal(err)
+	}
+	workID, msg := reportWork(t, client, "leftover test", "after-leftover.json")
+	var stderr bytes.Buffer
+
+	code := run(context.Background(), []string{"--once", "-", "--config", ""}, envOf(env),
+		bytes.NewReader(msg), &bytes.Buffer{}, &stderr)
+
+	if code != exitOK {
+		t.Fatalf("exit code %d, stderr:\n%s", code, stderr.String())
+	}
+	if _, err := os.Stat(leftover); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("leftover spool file still there: %v", err)
+	}
+	if !strings.Contains(stderr.String(), "leftover export spool file removed") ||
+		!strings.Contains(stderr.String(), leftover) {
+		t.Errorf("the log does not name the removed file:\n%s", stderr.String())
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("spool folder holds %d files after the export, want none", len(entries))
+	}
+	if w, _ := srv.Work(workID); len(w.Errors) != 0 {
+		t.Errorf("work errors %v, want none", w.Errors)
 	}
 }

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/opencti-go/sdk/pycti/export"
+)
+
+// leftoverMinAge is how long an unlocked spool file is kept before it
+// counts as a leftover. The file's lock is what marks a running export, so
+// the age only has to cover the moment between creating a spool file and
+// locking it.
+const leftoverMinAge = time.Minute
+
+// defaultSpoolDir returns the spool folder used when
+// EXPORT_FILE_STIX_SPOOL_DIR is not set, inside the system's temporary
+// folder. Its name has the user id where the system has one, because
+// connectors of different users that share /tmp cannot share a 0700
+// folder.
+func defaultSpoolDir() string {
+	name := "opencti-export-file-stix"
+	if uid := os.Getuid(); uid >= 0 {
+		name += "-" + strconv.Itoa(uid)
+	}
+	return filepath.Join(os.TempDir(), name)
+}
+
+// prepareSpoolDir creates the spool folder dir and removes the spool files
+// that killed processes left in it. Each removed file is logged at info
+// level on log. A failed clean-up is logged on warnLog and is not an error,
+// because exports still work.
+func prepareSpoolDir(dir string, log, warnLog *slog.Logger) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create spool folder: %w; set EXPORT_FILE_STIX_SPOOL_DIR "+
+			"(export_file_stix.spool_dir) to a folder this user can write", err)
+	}
+	info, err := os.Lstat(dir)
+	if err != nil {
+		return fmt.Errorf("spool folder: %w", err)
+	}
+	if !info.IsDir() {
+		return fmt.Errorf("spool folder %s is not a folder (a symbolic link or a file): "+
+			"remove it, or set EXPORT_FILE_STIX_SPOOL_DIR (export_file_stix.spool_dir) "+
+			"to another folder", dir)
+	}
+	removed, err := export.RemoveLeftoverSpools(dir, leftoverMinAge)
+	for _, r := range removed {
+		log.Info("leftover export spool file removed", slog.String("path", r.Path),
+			slog.Int64("bytes", r.Size), slog.Time("modified", r.ModTime))
+	}
+	if err != nil {
+		warnLog.Warn("leftover export spool files not removed", slog.String("folder", dir),
+			slog.String("error", err.Error()))
+	}
+	return nil
+}
