@@ -26,8 +26,9 @@ RUN mkdir /out/workdir
 
 # Final stage. distroless/static has CA certificates (for https platforms
 # and AMQPS brokers), time zone data, a writable /tmp (each export is
-# spooled to a file in os.TempDir before the upload) and a "nonroot" user
-# (uid 65532), and no shell or package manager.
+# spooled to /tmp/opencti-export-file-stix-65532 before the upload, see
+# EXPORT_FILE_STIX_SPOOL_DIR) and a "nonroot" user (uid 65532), and no
+# shell or package manager.
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/export-file-stix /usr/local/bin/export-file-stix
 
