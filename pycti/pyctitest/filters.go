@@ -111,17 +111,24 @@ func (g *filterGroup) idsOf() []string {
 
 // matches evaluates the group on e.
 func (s *Server) matches(e *entity, g *filterGroup) bool {
+	return g.evaluate(func(f filter) bool { return s.matchFilter(e, f) })
+}
+
+// evaluate combines the results of matchFilter on the filters and nested
+// groups of g with the mode of each group. A nil group matches everything,
+// and so does a group with no filters and no nested groups.
+func (g *filterGroup) evaluate(matchFilter func(filter) bool) bool {
 	if g == nil {
 		return true
 	}
 	and := g.mode == "and"
 	for _, f := range g.filters {
-		if s.matchFilter(e, f) != and {
+		if matchFilter(f) != and {
 			return !and
 		}
 	}
 	for _, sub := range g.groups {
-		if s.matches(e, sub) != and {
+		if sub.evaluate(matchFilter) != and {
 			return !and
 		}
 	}

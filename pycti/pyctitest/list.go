@@ -257,9 +257,16 @@ func (s *Server) cacheKey(p *principal, q *listQuery) string {
 // page cuts one page out of list with the first and after arguments and
 // returns the GraphQL connection value.
 func (s *Server) page(list []*entity, args map[string]any, node func(*entity) any) (map[string]any, error) {
-	first := s.cfg.defaultPage
+	return pageOf(s.cfg, list, args, node)
+}
+
+// pageOf cuts one page out of list with the first and after arguments and
+// returns the GraphQL connection value. A nil node puts the list items
+// themselves in the edges.
+func pageOf[T any](cfg *config, list []T, args map[string]any, node func(T) any) (map[string]any, error) {
+	first := cfg.defaultPage
 	if n, ok := intArg(args["first"]); ok {
-		first = min(max(n, 0), s.cfg.maxPage)
+		first = min(max(n, 0), cfg.maxPage)
 	}
 	offset := 0
 	if after := strArg(args, "after"); after != "" {
