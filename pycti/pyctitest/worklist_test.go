@@ -260,3 +260,25 @@ func TestWorksInvalidCursor(t *testing.T) {
 		t.Errorf("message %q does not name the cursor", msg)
 	}
 }
+
+func TestWorksOrderBy(t *testing.T) {
+	s := newWorksServer(t)
+	const query = `query W($orderBy: WorksOrdering, $orderMode: OrderingMode) {
+		works(orderBy: $orderBy, orderMode: $orderMode) { edges { node { name } } } }`
+	cases := []struct {
+		orderBy, orderMode string
+		want               []string
+	}{
+		{"timestamp", "asc", []string{"alpha run", "beta run", "alpha retry", "gamma run"}},
+		{"created_at", "desc", []string{"gamma run", "alpha retry", "beta run", "alpha run"}},
+		// Works of equal status stay newest first.
+		{"status", "asc", []string{"gamma run", "alpha run", "beta run", "alpha retry"}},
+		{"status", "desc", []string{"alpha retry", "beta run", "gamma run", "alpha run"}},
+	}
+	for _, c := range cases {
+		r := gql(t, s, s.AdminToken(), "", query, map[string]any{"orderBy": c.orderBy, "orderMode": c.orderMode})
+		if got := workNames(t, r); !slices.Equal(got, c.want) {
+			t.Errorf("orderBy %s %s: works = %q, want %q", c.orderBy, c.orderMode, got, c.want)
+		}
+	}
+}
