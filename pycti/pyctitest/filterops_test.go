@@ -60,3 +60,23 @@ func TestFilterUnevaluatedOperatorRejected(t *testing.T) {
 		t.Errorf("message %q does not name the operator", msg)
 	}
 }
+
+func TestCompareDatesAsInstants(t *testing.T) {
+	for _, c := range []struct {
+		have, op, want string
+		match          bool
+	}{
+		{"2024-05-02T00:00:00.000Z", "lt", "2024-05-02T00:00:00Z", false},
+		{"2024-05-02T00:00:00.000Z", "gte", "2024-05-02T00:00:00Z", true},
+		{"2024-05-02T00:00:00.000Z", "eq", "2024-05-02T02:00:00+02:00", true},
+		{"2024-05-02T10:00:00+02:00", "lt", "2024-05-02T09:00:00Z", true},
+		{"2024-05-02T10:00:00.5Z", "gt", "2024-05-02T10:00:00.45Z", true},
+		{"10", "gt", "9", true},
+		{"b", "gt", "a", true},
+		{"Malware", "eq", "malware", true},
+	} {
+		if got := compareOp(c.have, c.op, c.want); got != c.match {
+			t.Errorf("%s %s %s = %v, want %v", c.have, c.op, c.want, got, c.match)
+		}
+	}
+}

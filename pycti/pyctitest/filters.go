@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // filterGroup is the platform's FilterGroup: {mode, filters, filterGroups}.
@@ -186,6 +187,9 @@ func compareOp(have, op, want string) bool {
 	lh, lw := strings.ToLower(have), strings.ToLower(want)
 	switch op {
 	case "eq":
+		if haveTime, wantTime, ok := bothTimes(have, want); ok {
+			return haveTime.Equal(wantTime)
+		}
 		return strings.EqualFold(have, want)
 	case "match", "wildcard", "contains", "search":
 		return strings.Contains(lh, lw)
@@ -208,8 +212,9 @@ func compareOp(have, op, want string) bool {
 	return false
 }
 
-// compareScalars compares two values numerically when both are numbers and
-// as strings otherwise (ISO dates compare correctly as strings).
+// compareScalars compares two values numerically when both are numbers, as
+// instants when both are RFC 3339 dates (so 10:00:00Z equals 10:00:00.000Z
+// and 12:00:00+02:00), and as strings otherwise.
 func compareScalars(a, b string) int {
 	fa, errA := strconv.ParseFloat(a, 64)
 	fb, errB := strconv.ParseFloat(b, 64)
@@ -222,7 +227,23 @@ func compareScalars(a, b string) int {
 		}
 		return 0
 	}
+	if ta, tb, ok := bothTimes(a, b); ok {
+		return ta.Compare(tb)
+	}
 	return strings.Compare(a, b)
+}
+
+// bothTimes parses a and b as RFC 3339 dates and reports whether both are.
+func bothTimes(a, b string) (time.Time, time.Time, bool) {
+	ta, errA := time.Parse(time.RFC3339Nano, a)
+	if errA != nil {
+		return time.Time{}, time.Time{}, false
+	}
+	tb, errB := time.Parse(time.RFC3339Nano, b)
+	if errB != nil {
+		return time.Time{}, time.Time{}, false
+	}
+	return ta, tb, true
 }
 
 // valuesOf returns the values of a filter key on e, as strings.
