@@ -57,6 +57,7 @@ func loadLongHandlerScenario(t *testing.T) longHandlerScenario {
 // for the given duration, and checks heartbeats, work pings and reports.
 func runLongHandler(t *testing.T, work func(context.Context, time.Duration), d time.Duration) {
 	s := loadLongHandlerScenario(t)
+	requireLongConsumerTimeout(t, d)
 	h := newHarness(t, withOptions(connector.Options{
 		Heartbeat:        time.Duration(s.Broker.HeartbeatSeconds) * time.Second,
 		WorkPingInterval: time.Duration(s.WorkPingIntervalSeconds) * time.Second,
@@ -147,22 +148,46 @@ func TestLongBusyHandlerKeepsConnection(t *testing.T) {
 	}, time.Duration(s.Handler.DurationSeconds/3)*time.Second)
 }
 
-// setConsumerTimeout changes the broker-wide delivery acknowledgement
-// timeout, which channels read when they open, and returns the previous
-// value in milliseconds.
-func setConsumerTimeout(t *testing.T, ms int) int {
+// defaultConsumerTimeout is RabbitMQ's default delivery acknowledgement
+// timeout in milliseconds (30 minutes).
+const defaultConsumerTimeout = 1800000
+
+// consumerTimeout returns the broker-wide delivery acknowledgement timeout
+// in milliseconds. It skips the test when rabbitmqctl cannot run.
+func consumerTimeout(t *testing.T) int {
 	t.Helper()
 	out, err := exec.Command("rabbitmqctl", "-q", "eval",
 		"application:get_env(rabbit, consumer_timeout).").Output()
 	if err != nil {
 		t.Skipf("rabbitmqctl eval unavailable: %v", err)
 	}
-	prev := 1800000
 	if v := strings.Trim(strings.TrimSpace(string(out)), "{}"); strings.HasPrefix(v, "ok,") {
 		if n, err := strconv.Atoi(strings.TrimPrefix(v, "ok,")); err == nil {
-			prev = n
+			return n
 		}
 	}
+	return defaultConsumerTimeout
+}
+
+// requireLongConsumerTimeout fails the test when the broker's delivery
+// acknowledgement timeout is shorter than twice the job duration d. TestRunSurvivesConsumerTimeout
+// lowers it for a moment, so a test run killed at that moment leaves the
+// broker closing every channel whose job runs longer.
+func requireLongConsumerTimeout(t *testing.T, d time.Duration) {
+	t.Helper()
+	if ms := consumerTimeout(t); time.Duration(ms)*time.Millisecond < 2*d {
+		t.Fatalf("the broker's consumer_timeout is %d ms, shorter than twice this test's %s job, "+
+			"probably left by a killed test run: restore it with rabbitmqctl eval "+
+			"'application:set_env(rabbit, consumer_timeout, %d).'", ms, d, defaultConsumerTimeout)
+	}
+}
+
+// setConsumerTimeout changes the broker-wide delivery acknowledgement
+// timeout, which channels read when they open, and returns the previous
+// value in milliseconds.
+func setConsumerTimeout(t *testing.T, ms int) int {
+	t.Helper()
+	prev := consumerTimeout(t)
 	expr := "application:set_env(rabbit, consumer_timeout, " + strconv.Itoa(ms) + ")."
 	if out, err := exec.Command("rabbitmqctl", "-q", "eval", expr).CombinedOutput(); err != nil {
 		t.Fatalf("set consumer_timeout: %v: %s", err, out)
