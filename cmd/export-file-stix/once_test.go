@@ -14,6 +14,7 @@ import (
 	"github.com/opencti-go/sdk/connector"
 	"github.com/opencti-go/sdk/internal/demodata"
 	"github.com/opencti-go/sdk/pycti"
+	"github.com/opencti-go/sdk/pycti/export"
 	"github.com/opencti-go/sdk/pycti/pyctitest"
 )
 
@@ -326,7 +327,8 @@ func TestOnceRemovesLeftoverSpool(t *testing.T) {
 	srv, client, env := oncePlatform(t)
 	dir := env["EXPORT_FILE_STIX_SPOOL_DIR"]
 	leftover := filepath.Join(dir, "opencti-export-1234567.json")
-	if err := os.WriteFile(leftover, []byte(`{"type": "bundle", "objects": [`), 0o600); err != nil {
+	content := export.SpoolHeader + `{"type": "bundle", "objects": [`
+	if err := os.WriteFile(leftover, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	killedAt := time.Now().Add(-time.Hour)
@@ -351,6 +353,35 @@ func TestOnceRemovesLeftoverSpool(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("spool folder holds %d files after the export, want none", len(entries))
+	}
+	if w, _ := srv.Work(workID); len(w.Errors) != 0 {
+		t.Errorf("work errors %v, want none", w.Errors)
+	}
+}
+
+// A file that another program wrote in the spool folder under a spool file
+// name is kept, even when it is old and unlocked.
+func TestOnceKeepsForeignSpoolNames(t *testing.T) {
+	srv, client, env := oncePlatform(t)
+	foreign := filepath.Join(env["EXPORT_FILE_STIX_SPOOL_DIR"], "opencti-export-123.json")
+	if err := os.WriteFile(foreign, []byte(`{"type": "bundle"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	writtenAt := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(foreign, writtenAt, writtenAt); err != nil {
+		t.Fatal(err)
+	}
+	workID, msg := reportWork(t, client, "foreign file test", "foreign.json")
+	var stderr bytes.Buffer
+
+	code := run(context.Background(), []string{"--once", "-", "--config", ""}, envOf(env),
+		bytes.NewReader(msg), &bytes.Buffer{}, &stderr)
+
+	if code != exitOK {
+		t.Fatalf("exit code %d, stderr:\n%s", code, stderr.String())
+	}
+	if _, err := os.Stat(foreign); err != nil {
+		t.Errorf("the other program's file is gone: %v", err)
 	}
 	if w, _ := srv.Work(workID); len(w.Errors) != 0 {
 		t.Errorf("work errors %v, want none", w.Errors)

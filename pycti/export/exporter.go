@@ -68,8 +68,9 @@ type Options struct {
 	ProgressEvery int
 	// TempDir is the folder of the file Export spools a bundle to before
 	// the upload; "" means os.TempDir(). The file is named
-	// opencti-export-*.json and locked while it exists, so that
-	// RemoveLeftoverSpools can remove the files of killed processes.
+	// opencti-export-*.json, starts with SpoolHeader and is locked while
+	// it exists, so that RemoveLeftoverSpools can remove the files of
+	// killed processes.
 	TempDir string
 }
 
@@ -191,7 +192,7 @@ func (x *Exporter) Export(ctx context.Context, req Request) (Result, error) {
 		res.Duration = time.Since(start)
 		return res, err
 	}
-	if _, err := spool.Seek(0, io.SeekStart); err != nil {
+	if _, err := spool.Seek(int64(len(SpoolHeader)), io.SeekStart); err != nil {
 		return res, fmt.Errorf("rewind spool file: %w", err)
 	}
 	if err := x.upload(ctx, &req, spool); err != nil {

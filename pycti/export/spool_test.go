@@ -84,6 +84,25 @@ func dirNames(t *testing.T, dir string) []string {
 	return names
 }
 
+// checkRemovesNothing runs RemoveLeftoverSpools on dir with a minimum age
+// of a minute, and fails the test unless the folder stays unchanged.
+func checkRemovesNothing(t *testing.T, dir string) {
+	t.Helper()
+	want := dirNames(t, dir)
+
+	removed, err := RemoveLeftoverSpools(dir, time.Minute)
+
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(removed) != 0 {
+		t.Errorf("removed %v, want nothing", removed)
+	}
+	if got := dirNames(t, dir); !slices.Equal(got, want) {
+		t.Errorf("folder holds %v, want %v unchanged", got, want)
+	}
+}
+
 // The spool file of a live process is kept however old it is, and removed
 // once SIGKILL ends that process. Young spool files, other names and
 // symbolic links are kept.
@@ -103,23 +122,13 @@ func TestRemoveLeftoverSpoolsAfterKill(t *testing.T) {
 	}
 	want := dirNames(t, dir)
 
-	removed, err := RemoveLeftoverSpools(dir, time.Minute)
-
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(removed) != 0 {
-		t.Errorf("removed %v while its process runs, want nothing", removed)
-	}
-	if got := dirNames(t, dir); !slices.Equal(got, want) {
-		t.Errorf("folder holds %v, want %v unchanged", got, want)
-	}
+	checkRemovesNothing(t, dir)
 
 	if err := holder.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
 	_ = holder.Wait()
-	removed, err = RemoveLeftoverSpools(dir, time.Minute)
+	removed, err := RemoveLeftoverSpools(dir, time.Minute)
 
 	if err != nil {
 		t.Fatal(err)
@@ -144,5 +153,47 @@ func TestRemoveLeftoverSpoolsMissingFolder(t *testing.T) {
 	removed, err := RemoveLeftoverSpools(filepath.Join(t.TempDir(), "absent"), time.Minute)
 	if err != nil || len(removed) != 0 {
 		t.Errorf("got %v, %v; want nothing and no error", removed, err)
+	}
+}
+
+// Files that another program wrote under a spool file name are kept, however
+// old and unlocked they are, because they lack the spool header.
+func TestRemoveLeftoverSpoolsKeepsForeignFiles(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"opencti-export-123.json", "opencti-export-124.json"} {
+		writeAged(t, filepath.Join(dir, name), time.Hour)
+	}
+	empty := filepath.Join(dir, "opencti-export-125.json")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	mtime := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(empty, mtime, mtime); err != nil {
+		t.Fatal(err)
+	}
+
+	checkRemovesNothing(t, dir)
+}
+
+// CheckSpoolFolder reports a folder where no spool file can be created, and
+// leaves nothing in a folder where it can.
+func TestCheckSpoolFolder(t *testing.T) {
+	dir := t.TempDir()
+	if err := CheckSpoolFolder(dir); err != nil {
+		t.Errorf("writable folder: %v", err)
+	}
+	if names := dirNames(t, dir); len(names) != 0 {
+		t.Errorf("folder holds %v after the check, want nothing", names)
+	}
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := CheckSpoolFolder(file)
+	if err == nil {
+		t.Fatal("a regular file passed as a spool folder")
+	}
+	if !strings.Contains(err.Error(), file) {
+		t.Errorf("error %q does not name %s", err, file)
 	}
 }
