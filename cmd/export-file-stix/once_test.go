@@ -387,3 +387,38 @@ func TestOnceKeepsForeignSpoolNames(t *testing.T) {
 		t.Errorf("work errors %v, want none", w.Errors)
 	}
 }
+
+// A spool folder where no spool file can be created stops the start-up
+// with an error that names the folder and the setting, and the work is not
+// touched. The folder here has a path too long for the spool file names,
+// which fails for root too.
+func TestOnceUnwritableSpoolFolderExitsTwo(t *testing.T) {
+	srv, client, env := oncePlatform(t)
+	dir := t.TempDir()
+	for len(dir) < 3800 {
+		dir = filepath.Join(dir, strings.Repeat("d", 200))
+	}
+	dir = filepath.Join(dir, strings.Repeat("e", 4075-len(dir)))
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Skipf("cannot create a folder with a %d-byte path here: %v", len(dir), err)
+	}
+	env["EXPORT_FILE_STIX_SPOOL_DIR"] = dir
+	workID, msg := reportWork(t, client, "unwritable spool test", "unwritable.json")
+	var stderr bytes.Buffer
+
+	code := run(context.Background(), []string{"--once", "-", "--config", ""}, envOf(env),
+		bytes.NewReader(msg), &bytes.Buffer{}, &stderr)
+
+	if code != exitUsage {
+		t.Errorf("exit code %d, want %d; stderr:\n%s", code, exitUsage, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "EXPORT_FILE_STIX_SPOOL_DIR") {
+		t.Errorf("stderr does not name EXPORT_FILE_STIX_SPOOL_DIR:\n%s", stderr.String())
+	}
+	if !strings.Contains(stderr.String(), dir) {
+		t.Errorf("stderr does not name the folder:\n%s", stderr.String())
+	}
+	if w, _ := srv.Work(workID); w.ProcessedCalls != 0 {
+		t.Errorf("work got %d reports, want none before the start-up succeeds", w.ProcessedCalls)
+	}
+}

@@ -30,8 +30,9 @@ func defaultSpoolDir() string {
 	return filepath.Join(os.TempDir(), name)
 }
 
-// prepareSpoolDir creates the spool folder dir and removes the spool files
-// that killed processes left in it. Each removed file is logged at info
+// prepareSpoolDir creates the spool folder dir, checks that a spool file can
+// be created in it, and removes the spool files that killed processes left
+// in it. Each removed file is logged at info
 // level on log. A failed clean-up is logged on warnLog and is not an error,
 // because exports still work.
 func prepareSpoolDir(dir string, log, warnLog *slog.Logger) error {
@@ -47,6 +48,10 @@ func prepareSpoolDir(dir string, log, warnLog *slog.Logger) error {
 		return fmt.Errorf("spool folder %s is not a folder (a symbolic link or a file): "+
 			"remove it, or set EXPORT_FILE_STIX_SPOOL_DIR (export_file_stix.spool_dir) "+
 			"to another folder", dir)
+	}
+	if err := export.CheckSpoolFolder(dir); err != nil {
+		return fmt.Errorf("%w; set EXPORT_FILE_STIX_SPOOL_DIR (export_file_stix.spool_dir) "+
+			"to a folder this user can write", err)
 	}
 	removed, err := export.RemoveLeftoverSpools(dir, leftoverMinAge)
 	for _, r := range removed {
