@@ -125,8 +125,10 @@ func settingsFrom(src *connector.Source, path string) (*settings, error) {
 	if err != nil {
 		errs = append(errs, err)
 	}
-	s.spoolDir = src.String("EXPORT_FILE_STIX_SPOOL_DIR", "export_file_stix.spool_dir",
-		defaultSpoolDir())
+	s.spoolDir, err = readSpoolDir(src)
+	if err != nil {
+		errs = append(errs, err)
+	}
 	// The Python connector's samples set CONNECTOR_CONFIDENCE_LEVEL, which
 	// platforms since 6.0 ignore. It is accepted and not used.
 	if src.String("CONNECTOR_CONFIDENCE_LEVEL", "connector.confidence_level", "") != "" {

@@ -325,3 +325,53 @@ func TestSpoolDirSetting(t *testing.T) {
 		t.Errorf("stderr = %q, want it to name EXPORT_FILE_STIX_SPOOL_DIR", stderr.String())
 	}
 }
+
+// The spool folder setting is read without spaces around it, and a
+// relative path is made absolute against the working directory.
+func TestSpoolDirSettingPaths(t *testing.T) {
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct{ value, want string }{
+		{"", defaultSpoolDir()},
+		{"  ", defaultSpoolDir()},
+		{" /var/spool/export ", "/var/spool/export"},
+		{"spool/export", filepath.Join(wd, "spool", "export")},
+		{"/srv/~spool", "/srv/~spool"},
+	}
+	for _, c := range cases {
+		env := minimalEnv()
+		env["EXPORT_FILE_STIX_SPOOL_DIR"] = c.value
+
+		s, err := loadSettings("", envOf(env))
+
+		if err != nil {
+			t.Errorf("%q: %v", c.value, err)
+			continue
+		}
+		if s.spoolDir != c.want {
+			t.Errorf("%q: spool folder %q, want %q", c.value, s.spoolDir, c.want)
+		}
+	}
+}
+
+// A spool folder path that starts with ~ is rejected, because no shell
+// expands it in the environment or config.yml.
+func TestSpoolDirSettingRejectsTilde(t *testing.T) {
+	for _, value := range []string{"~", "~/spool", "~opencti/spool"} {
+		env := minimalEnv()
+		env["EXPORT_FILE_STIX_SPOOL_DIR"] = value
+
+		_, err := loadSettings("", envOf(env))
+
+		if err == nil {
+			t.Errorf("%q accepted", value)
+			continue
+		}
+		if !strings.Contains(err.Error(), "EXPORT_FILE_STIX_SPOOL_DIR") ||
+			!strings.Contains(err.Error(), value) {
+			t.Errorf("%q: error %q does not name the setting and the value", value, err)
+		}
+	}
+}

@@ -6,8 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
+	"github.com/opencti-go/sdk/connector"
 	"github.com/opencti-go/sdk/pycti/export"
 )
 
@@ -28,6 +30,31 @@ func defaultSpoolDir() string {
 		name += "-" + strconv.Itoa(uid)
 	}
 	return filepath.Join(os.TempDir(), name)
+}
+
+// readSpoolDir reads EXPORT_FILE_STIX_SPOOL_DIR (export_file_stix.spool_dir)
+// without spaces around it, as an absolute path so that the logs name the
+// real folder. An empty value means defaultSpoolDir.
+func readSpoolDir(src *connector.Source) (string, error) {
+	dir := strings.TrimSpace(src.String("EXPORT_FILE_STIX_SPOOL_DIR",
+		"export_file_stix.spool_dir", ""))
+	if dir == "" {
+		return defaultSpoolDir(), nil
+	}
+	// Only a shell expands ~, and neither the environment of a container
+	// nor config.yml goes through one, so ~/spool would be a folder named
+	// ~ in the working directory.
+	if strings.HasPrefix(dir, "~") {
+		return "", fmt.Errorf("EXPORT_FILE_STIX_SPOOL_DIR (export_file_stix.spool_dir) %q "+
+			"starts with ~, which is not expanded to a home folder: use an absolute path, "+
+			"or ./%s for a folder of that name in the working directory", dir, dir)
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", fmt.Errorf("EXPORT_FILE_STIX_SPOOL_DIR (export_file_stix.spool_dir) %q: "+
+			"%w; use an absolute path", dir, err)
+	}
+	return abs, nil
 }
 
 // prepareSpoolDir creates the spool folder dir, checks that a spool file can
