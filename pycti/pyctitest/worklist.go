@@ -36,8 +36,8 @@ var workFilterKeys = map[string]func(*Work) []string{
 }
 
 // listWorks resolves the works query. It returns the works that match the
-// filters, newest first unless orderBy is set, cut into pages with first
-// and after.
+// filters, in the order sortWorks gives, cut into pages with first and
+// after.
 //
 // NOTE: a cursor is an offset in that list, so a work created between two
 // page requests moves the older works down and the next page repeats one.
@@ -67,26 +67,27 @@ func (s *Server) listWorks(_ context.Context, _ *requestContext, f *gqlexec.Fiel
 	return pageOf(s.cfg, list, f.Args, func(w *Work) any { return workValue(w) })
 }
 
-// sortWorks orders list by a WorksOrdering value, ascending unless
-// orderMode is desc. Works with equal values keep their order, and _score
-// or no orderBy leaves the list as it is.
+// sortWorks orders list by a WorksOrdering value, as the platform does:
+// by timestamp when orderBy is empty, and descending unless orderMode is
+// asc. Works with equal values keep their order, and _score leaves the
+// list as it is.
 func sortWorks(list []*Work, orderBy, orderMode string) {
 	var sortKey func(*Work) string
 	switch orderBy {
-	case "timestamp", "created_at":
+	case "", "timestamp", "created_at":
 		sortKey = func(w *Work) string { return isoTime(w.Timestamp) }
 	case "status":
 		sortKey = func(w *Work) string { return w.Status }
 	default:
 		return
 	}
-	desc := strings.EqualFold(orderMode, "desc")
+	asc := strings.EqualFold(orderMode, "asc")
 	slices.SortStableFunc(list, func(a, b *Work) int {
 		c := strings.Compare(sortKey(a), sortKey(b))
-		if desc {
-			return -c
+		if asc {
+			return c
 		}
-		return c
+		return -c
 	})
 }
 

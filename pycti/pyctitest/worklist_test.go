@@ -270,13 +270,24 @@ func TestWorksOrderBy(t *testing.T) {
 		want               []string
 	}{
 		{"timestamp", "asc", []string{"alpha run", "beta run", "alpha retry", "gamma run"}},
+		// The platform sorts by timestamp and descending when either is unset.
+		{"timestamp", "", []string{"gamma run", "alpha retry", "beta run", "alpha run"}},
+		{"", "asc", []string{"alpha run", "beta run", "alpha retry", "gamma run"}},
+		{"status", "", []string{"alpha retry", "beta run", "gamma run", "alpha run"}},
 		{"created_at", "desc", []string{"gamma run", "alpha retry", "beta run", "alpha run"}},
 		// Works of equal status stay newest first.
 		{"status", "asc", []string{"gamma run", "alpha run", "beta run", "alpha retry"}},
 		{"status", "desc", []string{"alpha retry", "beta run", "gamma run", "alpha run"}},
 	}
 	for _, c := range cases {
-		r := gql(t, s, s.AdminToken(), "", query, map[string]any{"orderBy": c.orderBy, "orderMode": c.orderMode})
+		vars := map[string]any{}
+		if c.orderBy != "" {
+			vars["orderBy"] = c.orderBy
+		}
+		if c.orderMode != "" {
+			vars["orderMode"] = c.orderMode
+		}
+		r := gql(t, s, s.AdminToken(), "", query, vars)
 		if got := workNames(t, r); !slices.Equal(got, c.want) {
 			t.Errorf("orderBy %s %s: works = %q, want %q", c.orderBy, c.orderMode, got, c.want)
 		}
