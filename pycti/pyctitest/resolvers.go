@@ -194,6 +194,7 @@ func (s *Server) resolvers(schema *ast.Schema) map[string]gqlexec.Resolver {
 			return introspectType(schema, schema.Types[strArg(f.Args, "name")]), nil
 		}
 	}
+	out["Work.connector"] = s.workConnector
 	for name, fn := range s.editFields() {
 		out["*."+name] = s.wrapEdit(name, fn)
 	}

@@ -293,3 +293,27 @@ func TestWorksOrderBy(t *testing.T) {
 		}
 	}
 }
+
+func TestWorkConnectorResolved(t *testing.T) {
+	s := newWorksServer(t)
+	const query = `{ works(orderBy: timestamp, orderMode: asc) { edges { node { name connector { id name } } } } }`
+	r := gql(t, s, s.AdminToken(), "", query, nil)
+	mustNoErrors(t, r)
+	want := map[string]string{"alpha run": "c-a", "beta run": "c-b", "alpha retry": "c-a",
+		"gamma run": "c-b"}
+	for _, e := range r.Data["works"].(map[string]any)["edges"].([]any) {
+		node := e.(map[string]any)["node"].(map[string]any)
+		name := node["name"].(string)
+		connector, _ := node["connector"].(map[string]any)
+		if connector == nil {
+			t.Errorf("work %s: connector is null, want %s", name, want[name])
+			continue
+		}
+		if connector["id"] != want[name] {
+			t.Errorf("work %s: connector id = %v, want %s", name, connector["id"], want[name])
+		}
+		if connector["name"] != "connector "+want[name] {
+			t.Errorf("work %s: connector name = %v, want connector %s", name, connector["name"], want[name])
+		}
+	}
+}

@@ -1,9 +1,12 @@
 package pyctitest
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/opencti-go/sdk/pycti/pyctitest/internal/gqlexec"
 )
 
 // Work statuses, as the platform names them. They are untyped constants,
@@ -137,6 +140,23 @@ func (s *Server) completeIfDone(w *Work) {
 		w.Status = WorkComplete
 		w.CompletedTime = s.cfg.clock().UTC()
 	}
+}
+
+// workConnector resolves Work.connector: the registered connector with the
+// work's connector id, or null when there is none, as the platform returns
+// for a connector that was deleted.
+func (s *Server) workConnector(_ context.Context, f *gqlexec.Field) (any, error) {
+	id, _ := getField(f.Parent, "id")
+	workID, _ := id.(string)
+	w := s.works[workID]
+	if w == nil {
+		return nil, nil
+	}
+	c := s.connectors[w.ConnectorID]
+	if c == nil {
+		return nil, nil
+	}
+	return s.connectorValue(c), nil
 }
 
 func isoTime(t time.Time) string {
