@@ -81,14 +81,33 @@ func (c *Client) AddExpectations(ctx context.Context, workID string, n int) erro
 type WorkStatus struct {
 	ID   string
 	Name string
+	// ConnectorID is the internal id of the connector that runs the work,
+	// or "" when that connector no longer exists.
+	ConnectorID string
 	// Status is the GraphQL enum State: "wait", "progress", "complete"
 	// or "timeout". The connector package names these values as
 	// connector.WorkState, so connector.WorkState(Status) converts it.
-	Status                         string
+	Status string
+	// Created is the work's creation time (the timestamp field). Received,
+	// Processed and Completed are the zero time until the work reaches
+	// that step.
+	Created                        time.Time
 	Received, Processed, Completed time.Time
 	// Expected and Processed count the objects of an import.
 	ExpectedObjects, ProcessedObjects int
 	Errors                            []WorkError
+}
+
+func workStatus(w gen.WorkNode) WorkStatus {
+	ws := WorkStatus{ID: w.Id, Name: w.Name, ConnectorID: w.Connector.Id,
+		Status: string(w.Status), Created: w.Timestamp, Received: w.Received_time,
+		Processed: w.Processed_time, Completed: w.Completed_time,
+		ExpectedObjects:  w.Tracking.Import_expected_number,
+		ProcessedObjects: w.Tracking.Import_processed_number}
+	for _, e := range w.Errors {
+		ws.Errors = append(ws.Errors, WorkError{Message: e.Message, Source: e.Source})
+	}
+	return ws
 }
 
 // Work reads a work's status. It returns an error matching ErrNotFound when
@@ -98,16 +117,41 @@ func (c *Client) Work(ctx context.Context, workID string) (WorkStatus, error) {
 	if err != nil {
 		return WorkStatus{}, fmt.Errorf("read work %s: %w", workID, err)
 	}
-	w := resp.Work
-	if w.Id == "" {
+	if resp.Work.Id == "" {
 		return WorkStatus{}, fmt.Errorf("read work %s: %w", workID, ErrNotFound)
 	}
-	ws := WorkStatus{ID: w.Id, Name: w.Name, Status: string(w.Status), Received: w.Received_time,
-		Processed: w.Processed_time, Completed: w.Completed_time,
-		ExpectedObjects:  w.Tracking.Import_expected_number,
-		ProcessedObjects: w.Tracking.Import_processed_number}
-	for _, e := range w.Errors {
-		ws.Errors = append(ws.Errors, WorkError{Message: e.Message, Source: e.Source})
+	return workStatus(resp.Work), nil
+}
+
+// Works lists works, newest first by default: the platform sorts by
+// "timestamp" (creation time) when ListOptions.OrderBy is empty and in
+// descending order when OrderMode is empty. OrderBy also takes
+// "created_at", "status" and "_score". Filter keys are work attributes,
+// such as "connector_id", "status" (a State value), "name", "timestamp",
+// "received_time" or "completed_time". Get reads one work like Work.
+// Requests run as the token's own user, like the other work calls, and need
+// the MODULES capability.
+//
+// For example, the completed works of one connector (failed ones
+// included), oldest first:
+//
+//	opts := ListOptions{
+//		Filters:   AllOf(Where("connector_id", id), Where("status", "complete")),
+//		OrderBy:   "timestamp",
+//		OrderMode: Ascending,
+//	}
+//	for w, err := range client.Works().All(ctx, opts) { ... }
+func (c *Client) Works() Collection[WorkStatus] {
+	call := func(ctx context.Context, c *Client, a listArgs, o ListOptions) (*gen.WorksResponse, error) {
+		by, mode := ordering[gen.WorksOrdering](o)
+		return gen.Works(ctx, c.AsConnector(), a.first, a.after, a.filters, o.Search, by, mode)
 	}
-	return ws, nil
+	page := func(r *gen.WorksResponse) Page[WorkStatus] {
+		return pageOf(r.Works.Edges, r.Works.PageInfo, workStatus)
+	}
+	return Collection[WorkStatus]{name: "works", c: c, list: lister(call, page),
+		get: getOf(func(ctx context.Context, c *Client, id string) (*gen.WorkResponse, error) {
+			return gen.Work(ctx, c.AsConnector(), id)
+		}, func(r *gen.WorkResponse) (WorkStatus, string) { return workStatus(r.Work), r.Work.Id }),
+	}
 }

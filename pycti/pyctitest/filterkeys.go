@@ -30,7 +30,8 @@ var specialFilterKeys = []string{
 var filterKeyPrefixes = []string{"rel_", "i_rule_"}
 
 // filterKeySet returns the filter keys the platform accepts: every field of
-// an object, interface or input type of the schema, plus the special keys.
+// an object, interface or input type of the schema, plus the special keys
+// and the keys of the works list.
 func filterKeySet(schema *ast.Schema) map[string]bool {
 	keys := map[string]bool{}
 	for _, def := range schema.Types {
@@ -45,6 +46,11 @@ func filterKeySet(schema *ast.Schema) map[string]bool {
 		}
 	}
 	for _, k := range specialFilterKeys {
+		keys[k] = true
+	}
+	// The platform accepts the attributes of works as keys. The SDK's schema
+	// subset has no field for some of them, such as connector_id.
+	for k := range workFilterKeys {
 		keys[k] = true
 	}
 	return keys

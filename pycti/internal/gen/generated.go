@@ -4858,6 +4858,86 @@ func (v *WorkErrorInput) GetError() string { return v.Error }
 // GetSource returns WorkErrorInput.Source, and is useful for accessing the field via an interface.
 func (v *WorkErrorInput) GetSource() string { return v.Source }
 
+// WorkNode includes the requested fields of the GraphQL type Work.
+type WorkNode struct {
+	Id             string                       `json:"id"`
+	Name           string                       `json:"name"`
+	Status         State                        `json:"status"`
+	Timestamp      time.Time                    `json:"timestamp"`
+	Connector      WorkNodeConnector            `json:"connector"`
+	Received_time  time.Time                    `json:"received_time"`
+	Processed_time time.Time                    `json:"processed_time"`
+	Completed_time time.Time                    `json:"completed_time"`
+	Tracking       WorkNodeTrackingWorkTracking `json:"tracking"`
+	Errors         []WorkNodeErrorsWorkMessage  `json:"errors"`
+}
+
+// GetId returns WorkNode.Id, and is useful for accessing the field via an interface.
+func (v *WorkNode) GetId() string { return v.Id }
+
+// GetName returns WorkNode.Name, and is useful for accessing the field via an interface.
+func (v *WorkNode) GetName() string { return v.Name }
+
+// GetStatus returns WorkNode.Status, and is useful for accessing the field via an interface.
+func (v *WorkNode) GetStatus() State { return v.Status }
+
+// GetTimestamp returns WorkNode.Timestamp, and is useful for accessing the field via an interface.
+func (v *WorkNode) GetTimestamp() time.Time { return v.Timestamp }
+
+// GetConnector returns WorkNode.Connector, and is useful for accessing the field via an interface.
+func (v *WorkNode) GetConnector() WorkNodeConnector { return v.Connector }
+
+// GetReceived_time returns WorkNode.Received_time, and is useful for accessing the field via an interface.
+func (v *WorkNode) GetReceived_time() time.Time { return v.Received_time }
+
+// GetProcessed_time returns WorkNode.Processed_time, and is useful for accessing the field via an interface.
+func (v *WorkNode) GetProcessed_time() time.Time { return v.Processed_time }
+
+// GetCompleted_time returns WorkNode.Completed_time, and is useful for accessing the field via an interface.
+func (v *WorkNode) GetCompleted_time() time.Time { return v.Completed_time }
+
+// GetTracking returns WorkNode.Tracking, and is useful for accessing the field via an interface.
+func (v *WorkNode) GetTracking() WorkNodeTrackingWorkTracking { return v.Tracking }
+
+// GetErrors returns WorkNode.Errors, and is useful for accessing the field via an interface.
+func (v *WorkNode) GetErrors() []WorkNodeErrorsWorkMessage { return v.Errors }
+
+// WorkNodeConnector includes the requested fields of the GraphQL type Connector.
+type WorkNodeConnector struct {
+	Id string `json:"id"`
+}
+
+// GetId returns WorkNodeConnector.Id, and is useful for accessing the field via an interface.
+func (v *WorkNodeConnector) GetId() string { return v.Id }
+
+// WorkNodeErrorsWorkMessage includes the requested fields of the GraphQL type WorkMessage.
+type WorkNodeErrorsWorkMessage struct {
+	Message string `json:"message"`
+	Source  string `json:"source"`
+}
+
+// GetMessage returns WorkNodeErrorsWorkMessage.Message, and is useful for accessing the field via an interface.
+func (v *WorkNodeErrorsWorkMessage) GetMessage() string { return v.Message }
+
+// GetSource returns WorkNodeErrorsWorkMessage.Source, and is useful for accessing the field via an interface.
+func (v *WorkNodeErrorsWorkMessage) GetSource() string { return v.Source }
+
+// WorkNodeTrackingWorkTracking includes the requested fields of the GraphQL type WorkTracking.
+type WorkNodeTrackingWorkTracking struct {
+	Import_expected_number  int `json:"import_expected_number"`
+	Import_processed_number int `json:"import_processed_number"`
+}
+
+// GetImport_expected_number returns WorkNodeTrackingWorkTracking.Import_expected_number, and is useful for accessing the field via an interface.
+func (v *WorkNodeTrackingWorkTracking) GetImport_expected_number() int {
+	return v.Import_expected_number
+}
+
+// GetImport_processed_number returns WorkNodeTrackingWorkTracking.Import_processed_number, and is useful for accessing the field via an interface.
+func (v *WorkNodeTrackingWorkTracking) GetImport_processed_number() int {
+	return v.Import_processed_number
+}
+
 // WorkPingResponse is returned by WorkPing on success.
 type WorkPingResponse struct {
 	WorkEdit WorkPingWorkEditWorkEditMutations `json:"workEdit"`
@@ -4896,11 +4976,11 @@ func (v *WorkReportExpectationWorkEditWorkEditMutations) GetReportExpectation() 
 
 // WorkResponse is returned by Work on success.
 type WorkResponse struct {
-	Work WorkWork `json:"work"`
+	Work WorkNode `json:"work"`
 }
 
 // GetWork returns WorkResponse.Work, and is useful for accessing the field via an interface.
-func (v *WorkResponse) GetWork() WorkWork { return v.Work }
+func (v *WorkResponse) GetWork() WorkNode { return v.Work }
 
 // WorkToProcessedResponse is returned by WorkToProcessed on success.
 type WorkToProcessedResponse struct {
@@ -4938,65 +5018,49 @@ type WorkToReceivedWorkEditWorkEditMutations struct {
 // GetToReceived returns WorkToReceivedWorkEditWorkEditMutations.ToReceived, and is useful for accessing the field via an interface.
 func (v *WorkToReceivedWorkEditWorkEditMutations) GetToReceived() string { return v.ToReceived }
 
-// WorkWork includes the requested fields of the GraphQL type Work.
-type WorkWork struct {
-	Id             string                      `json:"id"`
-	Name           string                      `json:"name"`
-	Status         State                       `json:"status"`
-	Received_time  time.Time                   `json:"received_time"`
-	Processed_time time.Time                   `json:"processed_time"`
-	Completed_time time.Time                   `json:"completed_time"`
-	Tracking       WorkWorkTracking            `json:"tracking"`
-	Errors         []WorkWorkErrorsWorkMessage `json:"errors"`
+type WorksOrdering string
+
+const (
+	WorksOrderingStatus    WorksOrdering = "status"
+	WorksOrderingCreatedAt WorksOrdering = "created_at"
+	WorksOrderingTimestamp WorksOrdering = "timestamp"
+	WorksOrderingScore     WorksOrdering = "_score"
+)
+
+var AllWorksOrdering = []WorksOrdering{
+	WorksOrderingStatus,
+	WorksOrderingCreatedAt,
+	WorksOrderingTimestamp,
+	WorksOrderingScore,
 }
 
-// GetId returns WorkWork.Id, and is useful for accessing the field via an interface.
-func (v *WorkWork) GetId() string { return v.Id }
-
-// GetName returns WorkWork.Name, and is useful for accessing the field via an interface.
-func (v *WorkWork) GetName() string { return v.Name }
-
-// GetStatus returns WorkWork.Status, and is useful for accessing the field via an interface.
-func (v *WorkWork) GetStatus() State { return v.Status }
-
-// GetReceived_time returns WorkWork.Received_time, and is useful for accessing the field via an interface.
-func (v *WorkWork) GetReceived_time() time.Time { return v.Received_time }
-
-// GetProcessed_time returns WorkWork.Processed_time, and is useful for accessing the field via an interface.
-func (v *WorkWork) GetProcessed_time() time.Time { return v.Processed_time }
-
-// GetCompleted_time returns WorkWork.Completed_time, and is useful for accessing the field via an interface.
-func (v *WorkWork) GetCompleted_time() time.Time { return v.Completed_time }
-
-// GetTracking returns WorkWork.Tracking, and is useful for accessing the field via an interface.
-func (v *WorkWork) GetTracking() WorkWorkTracking { return v.Tracking }
-
-// GetErrors returns WorkWork.Errors, and is useful for accessing the field via an interface.
-func (v *WorkWork) GetErrors() []WorkWorkErrorsWorkMessage { return v.Errors }
-
-// WorkWorkErrorsWorkMessage includes the requested fields of the GraphQL type WorkMessage.
-type WorkWorkErrorsWorkMessage struct {
-	Message string `json:"message"`
-	Source  string `json:"source"`
+// WorksResponse is returned by Works on success.
+type WorksResponse struct {
+	Works WorksWorksWorkConnection `json:"works"`
 }
 
-// GetMessage returns WorkWorkErrorsWorkMessage.Message, and is useful for accessing the field via an interface.
-func (v *WorkWorkErrorsWorkMessage) GetMessage() string { return v.Message }
+// GetWorks returns WorksResponse.Works, and is useful for accessing the field via an interface.
+func (v *WorksResponse) GetWorks() WorksWorksWorkConnection { return v.Works }
 
-// GetSource returns WorkWorkErrorsWorkMessage.Source, and is useful for accessing the field via an interface.
-func (v *WorkWorkErrorsWorkMessage) GetSource() string { return v.Source }
-
-// WorkWorkTracking includes the requested fields of the GraphQL type WorkTracking.
-type WorkWorkTracking struct {
-	Import_expected_number  int `json:"import_expected_number"`
-	Import_processed_number int `json:"import_processed_number"`
+// WorksWorksWorkConnection includes the requested fields of the GraphQL type WorkConnection.
+type WorksWorksWorkConnection struct {
+	Edges    []WorksWorksWorkConnectionEdgesWorkEdge `json:"edges"`
+	PageInfo PageInfo                                `json:"pageInfo"`
 }
 
-// GetImport_expected_number returns WorkWorkTracking.Import_expected_number, and is useful for accessing the field via an interface.
-func (v *WorkWorkTracking) GetImport_expected_number() int { return v.Import_expected_number }
+// GetEdges returns WorksWorksWorkConnection.Edges, and is useful for accessing the field via an interface.
+func (v *WorksWorksWorkConnection) GetEdges() []WorksWorksWorkConnectionEdgesWorkEdge { return v.Edges }
 
-// GetImport_processed_number returns WorkWorkTracking.Import_processed_number, and is useful for accessing the field via an interface.
-func (v *WorkWorkTracking) GetImport_processed_number() int { return v.Import_processed_number }
+// GetPageInfo returns WorksWorksWorkConnection.PageInfo, and is useful for accessing the field via an interface.
+func (v *WorksWorksWorkConnection) GetPageInfo() PageInfo { return v.PageInfo }
+
+// WorksWorksWorkConnectionEdgesWorkEdge includes the requested fields of the GraphQL type WorkEdge.
+type WorksWorksWorkConnectionEdgesWorkEdge struct {
+	Node WorkNode `json:"node"`
+}
+
+// GetNode returns WorksWorksWorkConnectionEdgesWorkEdge.Node, and is useful for accessing the field via an interface.
+func (v *WorksWorksWorkConnectionEdgesWorkEdge) GetNode() WorkNode { return v.Node }
 
 type X509CertificateAddInput struct {
 	Hashes                              []HashInput `json:"hashes"`
@@ -6668,6 +6732,34 @@ func (v *__WorkToReceivedInput) GetId() string { return v.Id }
 
 // GetMessage returns __WorkToReceivedInput.Message, and is useful for accessing the field via an interface.
 func (v *__WorkToReceivedInput) GetMessage() string { return v.Message }
+
+// __WorksInput is used internally by genqlient
+type __WorksInput struct {
+	First     int             `json:"first,omitempty"`
+	After     string          `json:"after,omitempty"`
+	Filters   json.RawMessage `json:"filters,omitempty"`
+	Search    string          `json:"search,omitempty"`
+	OrderBy   WorksOrdering   `json:"orderBy,omitempty"`
+	OrderMode OrderingMode    `json:"orderMode,omitempty"`
+}
+
+// GetFirst returns __WorksInput.First, and is useful for accessing the field via an interface.
+func (v *__WorksInput) GetFirst() int { return v.First }
+
+// GetAfter returns __WorksInput.After, and is useful for accessing the field via an interface.
+func (v *__WorksInput) GetAfter() string { return v.After }
+
+// GetFilters returns __WorksInput.Filters, and is useful for accessing the field via an interface.
+func (v *__WorksInput) GetFilters() json.RawMessage { return v.Filters }
+
+// GetSearch returns __WorksInput.Search, and is useful for accessing the field via an interface.
+func (v *__WorksInput) GetSearch() string { return v.Search }
+
+// GetOrderBy returns __WorksInput.OrderBy, and is useful for accessing the field via an interface.
+func (v *__WorksInput) GetOrderBy() WorksOrdering { return v.OrderBy }
+
+// GetOrderMode returns __WorksInput.OrderMode, and is useful for accessing the field via an interface.
+func (v *__WorksInput) GetOrderMode() OrderingMode { return v.OrderMode }
 
 // The query executed by About.
 const About_Operation = `
@@ -12339,6 +12431,10 @@ query Work ($id: ID!) {
 		id
 		name
 		status
+		timestamp
+		connector {
+			id
+		}
 		received_time
 		processed_time
 		completed_time
@@ -12354,7 +12450,9 @@ query Work ($id: ID!) {
 }
 `
 
-// Work returns a work's status and counters.
+// Work returns a work's status and counters. Its selection repeats that of
+// Works because both decode into WorkNode, and genqlient rejects a
+// difference.
 func Work(
 	ctx_ context.Context,
 	client_ graphql.Client,
@@ -12592,6 +12690,78 @@ func WorkToReceived(
 	}
 
 	data_ = &WorkToReceivedResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by Works.
+const Works_Operation = `
+query Works ($first: Int, $after: ID, $filters: FilterGroup, $search: String, $orderBy: WorksOrdering, $orderMode: OrderingMode) {
+	works(first: $first, after: $after, filters: $filters, search: $search, orderBy: $orderBy, orderMode: $orderMode) {
+		edges {
+			node {
+				id
+				name
+				status
+				timestamp
+				connector {
+					id
+				}
+				received_time
+				processed_time
+				completed_time
+				tracking {
+					import_expected_number
+					import_processed_number
+				}
+				errors {
+					message
+					source
+				}
+			}
+		}
+		pageInfo {
+			endCursor
+			hasNextPage
+			globalCount
+		}
+	}
+}
+`
+
+// Works lists works, such as the works of one connector with a
+// connector_id filter.
+func Works(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	first int,
+	after string,
+	filters json.RawMessage,
+	search string,
+	orderBy WorksOrdering,
+	orderMode OrderingMode,
+) (data_ *WorksResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "Works",
+		Query:  Works_Operation,
+		Variables: &__WorksInput{
+			First:     first,
+			After:     after,
+			Filters:   filters,
+			Search:    search,
+			OrderBy:   orderBy,
+			OrderMode: orderMode,
+		},
+	}
+
+	data_ = &WorksResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(
