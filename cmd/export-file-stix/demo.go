@@ -43,9 +43,10 @@ var demoExports = []demoExport{
 }
 
 // runDemo starts an in-memory platform seeded with the sample dataset,
-// runs one export of each scope through the connector's handler (upload
-// included), writes the stored bundles to out, validates them and prints a
-// summary. It needs neither OpenCTI nor RabbitMQ.
+// runs four exports, covering each scope and both modes, through the
+// connector's handler (upload included), writes the stored bundles to out,
+// validates them and prints a summary. It needs neither OpenCTI nor
+// RabbitMQ.
 func runDemo(ctx context.Context, out string, stdout, stderr io.Writer) int {
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	srv, err := pyctitest.NewServer()

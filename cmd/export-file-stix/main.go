@@ -71,7 +71,7 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 	once := fs.String("once", "", "process the export message in `file` (- for standard input) "+
 		"without RabbitMQ, then exit")
 	demo := fs.Bool("demo", false, "run the offline demo: an in-memory platform with sample "+
-		"data, one export of each scope, bundles written to --output")
+		"data, four exports covering each scope and both modes, bundles written to --output")
 	output := fs.String("output", "export-output", "`folder` the demo writes its bundles to")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usageText)
