@@ -31,7 +31,7 @@ func ExampleConfigFromSource() {
 	fmt.Println(cfg.Warnings())
 	// Output:
 	// ExportFileStix INTERNAL_EXPORT_FILE [application/vnd.oasis.stix+json] 9095 [REDACTED]
-	// [MQ_USE_SSL="1" read as true; pycti only accepts true, false, yes or no]
+	// [MQ_USE_SSL="1" read as true; pycti only accepts true, True, yes, false, False or no]
 }
 
 func ExampleDecodeMessage() {

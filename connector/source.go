@@ -197,7 +197,7 @@ func (s *Source) Bool(env, path string, def bool) (bool, error) {
 	}
 	switch {
 	case !pyctiSpelling:
-		s.warn("%s=%q read as %t; pycti only accepts true, false, yes or no", env, raw, b)
+		s.warn("%s=%q read as %t; pycti only accepts true, True, yes, false, False or no", env, raw, b)
 	case text != raw:
 		// pycti compares the raw text, so it would read " false " as a string.
 		s.warn("%s=%q read as %t; remove the spaces around it, which pycti does not accept",
