@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"runtime/debug"
 	"sync"
 	"time"
 )
@@ -269,7 +270,8 @@ func (s *scheduler) openWork(ctx context.Context, start time.Time) (string, erro
 }
 
 // callHandler runs h with a context that outlives ctx by DrainTimeout,
-// and turns a panic into an error.
+// and turns a panic into a *PanicError, logged with its stack, as for
+// listen-queue handlers.
 func (s *scheduler) callHandler(ctx context.Context, run *ScheduledRun) (text string, err error) {
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
@@ -280,7 +282,10 @@ func (s *scheduler) callHandler(ctx context.Context, run *ScheduledRun) (text st
 	defer stop()
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("run handler panicked: %v", p)
+			perr := &PanicError{Value: p, Stack: debug.Stack()}
+			s.c.log.Error("run handler panicked", "work_id", run.WorkID, "panic", fmt.Sprint(p),
+				"stack", string(perr.Stack))
+			err = perr
 		}
 	}()
 	return s.h.HandleRun(runCtx, run)

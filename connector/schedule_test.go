@@ -236,7 +236,7 @@ func TestScheduleFailedRunIsReported(t *testing.T) {
 	runSchedule(t, conn, h, connector.ScheduleOptions{Period: 20 * time.Millisecond})
 	failed, panicked, ok := <-works, <-works, <-works
 	for _, c := range []struct{ work, text string }{{failed, "feed answered 500"},
-		{panicked, "run handler panicked: nil map in parser"}} {
+		{panicked, "handler panic: nil map in parser"}} {
 		calls := platform.Calls(fakeplatform.WorkToProcessed)
 		var found bool
 		for _, call := range calls {
