@@ -145,7 +145,7 @@ func (bs *bundleStream) whole(r io.Reader) error {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return bs.emit([]Finding{syntaxFinding(-1, errEmpty)})
 	}
-	val, dups, err := decodeJSON(data)
+	val, dups, err := decodeJSON(data, nil)
 	if err != nil {
 		return bs.emit([]Finding{syntaxFinding(-1, err)})
 	}
@@ -188,7 +188,7 @@ func notJSON(head []byte) error {
 	if len(trimmed) == 0 || bytes.IndexByte([]byte(`{["-0123456789tfn`), trimmed[0]) >= 0 {
 		return nil
 	}
-	_, _, err := decodeJSON(head)
+	_, _, err := decodeJSON(head, nil)
 	return err
 }
 

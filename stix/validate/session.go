@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"hash/maphash"
 	"strconv"
+
+	"github.com/opencti-go/sdk/stix/validate/internal/jsonvalue"
 )
 
 // Session validates the objects of one bundle as they are produced or read,
@@ -20,6 +22,9 @@ type Session struct {
 	index int
 	ids   *idIndex
 	refs  []pendingRef
+	// keys shares the strings of object keys between the objects that Add
+	// decodes. It contains at most 1024 keys of up to 64 bytes each.
+	keys jsonvalue.KeyCache
 	// producers holds the state of RuleInteropProducer, nil until the
 	// first object when the Validator has WithInterop.
 	producers *producerState
@@ -86,6 +91,7 @@ func (s *Session) Finish() []Finding {
 		out = append(out, s.producerFindings()...)
 	}
 	s.ids, s.refs, s.producers = nil, nil, nil
+	s.keys = jsonvalue.KeyCache{}
 	return out
 }
 

@@ -181,9 +181,9 @@ func (v *Validator) ValidateValue(obj map[string]any) []Finding {
 func Object(raw []byte) []Finding { return Default().ValidateObject(raw) }
 
 // decodeObject decodes exactly one JSON object, keeping numbers exact as
-// json.Number.
-func decodeObject(raw []byte) (map[string]any, []jsonvalue.DuplicateKey, error) {
-	v, dups, err := decodeJSON(raw)
+// json.Number. keys may be nil.
+func decodeObject(raw []byte, keys *jsonvalue.KeyCache) (map[string]any, []jsonvalue.DuplicateKey, error) {
+	v, dups, err := decodeJSON(raw, keys)
 	if err != nil {
 		return nil, nil, fmt.Errorf("invalid JSON: %w", err)
 	}
@@ -217,8 +217,9 @@ func duplicateKeyFindings(idx int, scope string, dups []jsonvalue.DuplicateKey) 
 // decodeJSON decodes data with jsonvalue after checking that it is UTF-8.
 // jsonvalue, like encoding/json, turns invalid bytes into U+FFFD, which
 // would hide them, but JSON text exchanged between systems must be UTF-8
-// (RFC 8259, section 8.1) and stix.Decode rejects it otherwise.
-func decodeJSON(data []byte) (any, []jsonvalue.DuplicateKey, error) {
+// (RFC 8259, section 8.1) and stix.Decode rejects it otherwise. keys may
+// be nil.
+func decodeJSON(data []byte, keys *jsonvalue.KeyCache) (any, []jsonvalue.DuplicateKey, error) {
 	if !utf8.Valid(data) {
 		offset := 0
 		for offset < len(data) {
@@ -230,7 +231,7 @@ func decodeJSON(data []byte) (any, []jsonvalue.DuplicateKey, error) {
 		}
 		return nil, nil, &jsonvalue.SyntaxError{Offset: offset, Msg: "text not encoded in UTF-8"}
 	}
-	return jsonvalue.DecodeWithDuplicates(data)
+	return keys.DecodeWithDuplicates(data)
 }
 
 func jsonKind(v any) string {
@@ -250,7 +251,11 @@ func jsonKind(v any) string {
 }
 
 func (v *Validator) checkRaw(raw []byte, idx int, sess *Session) []Finding {
-	obj, dups, err := decodeObject(raw)
+	var keys *jsonvalue.KeyCache
+	if sess != nil {
+		keys = &sess.keys
+	}
+	obj, dups, err := decodeObject(raw, keys)
 	if err != nil {
 		f := Finding{Index: idx, Rule: RuleJSON, Severity: SeverityError, Message: err.Error(),
 			Err: err}

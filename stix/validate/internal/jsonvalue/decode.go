@@ -46,7 +46,18 @@ func Decode(data []byte) (any, error) {
 // DecodeWithDuplicates is like Decode and also returns the keys that an
 // object repeats, in document order.
 func DecodeWithDuplicates(data []byte) (any, []DuplicateKey, error) {
-	d := decoder{data: data}
+	return decode(data, nil)
+}
+
+// DecodeWithDuplicates decodes data as the package function
+// DecodeWithDuplicates does, taking object keys from the cache and adding
+// new ones to it. A nil kc disables the cache.
+func (kc *KeyCache) DecodeWithDuplicates(data []byte) (any, []DuplicateKey, error) {
+	return decode(data, kc)
+}
+
+func decode(data []byte, keys *KeyCache) (any, []DuplicateKey, error) {
+	d := decoder{data: data, keys: keys}
 	d.skipSpace()
 	v, err := d.value(0)
 	if err != nil {
@@ -60,10 +71,41 @@ func DecodeWithDuplicates(data []byte) (any, []DuplicateKey, error) {
 	return v, d.duplicates, nil
 }
 
+// KeyCache stores the object keys of the documents decoded with it, so that
+// a key seen before costs no allocation. Documents of one kind, such as
+// the objects of a STIX bundle, repeat a few dozen keys. The cache stops
+// growing at maxCachedKeys keys and skips keys longer than
+// maxCachedKeyBytes, so hostile input cannot make it large. The zero value
+// is ready to use, and a KeyCache is not safe for concurrent use.
+type KeyCache struct {
+	keys map[string]string
+}
+
+const (
+	maxCachedKeys     = 1024
+	maxCachedKeyBytes = 64
+)
+
+// intern returns b as a string, reusing the cached copy when there is one.
+func (kc *KeyCache) intern(b []byte) string {
+	if s, ok := kc.keys[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(b) <= maxCachedKeyBytes && len(kc.keys) < maxCachedKeys {
+		if kc.keys == nil {
+			kc.keys = make(map[string]string)
+		}
+		kc.keys[s] = s
+	}
+	return s
+}
+
 type decoder struct {
 	data       []byte
 	pos        int
 	duplicates []DuplicateKey
+	keys       *KeyCache // nil disables the key cache
 }
 
 func (d *decoder) errorf(msg string) error { return &SyntaxError{Offset: d.pos, Msg: msg} }
@@ -96,7 +138,11 @@ func (d *decoder) value(depth int) (any, error) {
 	case c == '[':
 		return d.array(depth + 1)
 	case c == '"':
-		return d.str()
+		s, err := d.str(false)
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
 	case c == '-' || c >= '0' && c <= '9':
 		return d.number()
 	case c == 't':
@@ -144,7 +190,7 @@ func (d *decoder) object(depth int) (any, error) {
 				" looking for beginning of object key string")
 		}
 		keyOffset := d.pos
-		key, err := d.str()
+		key, err := d.str(true)
 		if err != nil {
 			return nil, err
 		}
@@ -163,9 +209,9 @@ func (d *decoder) object(depth int) (any, error) {
 			return nil, err
 		}
 		size := len(m)
-		m[key.(string)] = v
+		m[key] = v
 		if len(m) == size {
-			d.duplicates = append(d.duplicates, DuplicateKey{Key: key.(string),
+			d.duplicates = append(d.duplicates, DuplicateKey{Key: key,
 				Offset: keyOffset, TopLevel: depth == 1})
 		}
 		d.skipSpace()
@@ -270,28 +316,36 @@ func (d *decoder) digits(integer bool) bool {
 }
 
 // str reads a string, decoding escapes. Invalid UTF-8 and lone surrogates
-// become U+FFFD, as in encoding/json.
-func (d *decoder) str() (any, error) {
+// become U+FFFD, as in encoding/json. When key is true, a string without
+// escapes or non-ASCII bytes is taken from the key cache, if there is one.
+// str returns a string, not an any, so that object keys are not boxed in
+// an interface only to be unboxed.
+func (d *decoder) str(key bool) (string, error) {
 	d.pos++
 	start := d.pos
 	for d.pos < len(d.data) {
 		c := d.data[d.pos]
 		switch {
 		case c == '"':
-			s := string(d.data[start:d.pos])
+			var s string
+			if key && d.keys != nil {
+				s = d.keys.intern(d.data[start:d.pos])
+			} else {
+				s = string(d.data[start:d.pos])
+			}
 			d.pos++
 			return s, nil
 		case c == '\\' || c >= utf8.RuneSelf:
 			return d.slowStr(start)
 		case c < 0x20:
-			return nil, d.errorf("invalid character " + quoteByte(c) + " in string literal")
+			return "", d.errorf("invalid character " + quoteByte(c) + " in string literal")
 		}
 		d.pos++
 	}
-	return nil, d.eof()
+	return "", d.eof()
 }
 
-func (d *decoder) slowStr(start int) (any, error) {
+func (d *decoder) slowStr(start int) (string, error) {
 	buf := make([]byte, 0, d.pos-start+16)
 	buf = append(buf, d.data[start:d.pos]...)
 	for d.pos < len(d.data) {
@@ -303,10 +357,10 @@ func (d *decoder) slowStr(start int) (any, error) {
 		case c == '\\':
 			var err error
 			if buf, err = d.escape(buf); err != nil {
-				return nil, err
+				return "", err
 			}
 		case c < 0x20:
-			return nil, d.errorf("invalid character " + quoteByte(c) + " in string literal")
+			return "", d.errorf("invalid character " + quoteByte(c) + " in string literal")
 		case c < utf8.RuneSelf:
 			buf = append(buf, c)
 			d.pos++
@@ -316,7 +370,7 @@ func (d *decoder) slowStr(start int) (any, error) {
 			d.pos += size
 		}
 	}
-	return nil, d.eof()
+	return "", d.eof()
 }
 
 func (d *decoder) escape(buf []byte) ([]byte, error) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -93,5 +94,62 @@ func TestDecodeEndOfInputHasOffset(t *testing.T) {
 		if !errors.As(err, &syntax) || syntax.Offset != len(s) {
 			t.Errorf("%q: error %v, want a SyntaxError at offset %d", s, err, len(s))
 		}
+	}
+}
+
+func TestKeyCacheMatchesUncached(t *testing.T) {
+	var kc KeyCache
+	docs := []string{
+		`{"type":"a","id":"x","refs":[{"type":"b"},{"id":"y"}]}`,
+		`{"type":"c","id":"z","type":"d","\u0074ype":"e","é":1}`,
+	}
+	for _, doc := range docs {
+		want, wantDups, wantErr := DecodeWithDuplicates([]byte(doc))
+		got, gotDups, err := kc.DecodeWithDuplicates([]byte(doc))
+		if wantErr != nil {
+			t.Fatalf("%s: uncached decode failed: %v", doc, wantErr)
+		}
+		if err != nil {
+			t.Fatalf("%s: cached decode failed: %v", doc, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: cached decode %#v, uncached %#v", doc, got, want)
+		}
+		if !reflect.DeepEqual(gotDups, wantDups) {
+			t.Errorf("%s: cached duplicates %+v, uncached %+v", doc, gotDups, wantDups)
+		}
+	}
+	if _, ok := kc.keys["type"]; !ok {
+		t.Errorf("key type not cached: %v", kc.keys)
+	}
+}
+
+func TestKeyCacheStaysBounded(t *testing.T) {
+	var kc KeyCache
+	long := strings.Repeat("k", maxCachedKeyBytes+1)
+	if _, _, err := kc.DecodeWithDuplicates([]byte(`{"` + long + `":1}`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := kc.keys[long]; ok {
+		t.Errorf("key of %d bytes cached, limit %d", len(long), maxCachedKeyBytes)
+	}
+	var sb strings.Builder
+	sb.WriteByte('{')
+	for i := range maxCachedKeys + 10 {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteString(`"k` + strconv.Itoa(i) + `":1`)
+	}
+	sb.WriteByte('}')
+	v, _, err := kc.DecodeWithDuplicates([]byte(sb.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(v.(map[string]any)); n != maxCachedKeys+10 {
+		t.Errorf("decoded %d keys, want %d", n, maxCachedKeys+10)
+	}
+	if len(kc.keys) != maxCachedKeys {
+		t.Errorf("cache holds %d keys, want the limit %d", len(kc.keys), maxCachedKeys)
 	}
 }
