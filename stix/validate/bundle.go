@@ -29,14 +29,35 @@ import (
 // for one object. The error is non-nil only when reading from r fails or
 // ctx is done.
 func (v *Validator) ValidateBundle(ctx context.Context, r io.Reader) ([]Finding, error) {
-	var out []Finding
+	// The findings are gathered in blocks of growing size and copied once
+	// into a slice of the exact length. Appending to one slice would copy
+	// them several times over, because the Go runtime grows a large slice
+	// by about a quarter at a time.
+	var blocks [][]Finding
+	block := make([]Finding, 0, 64)
 	for f, err := range v.BundleFindings(ctx, r) {
 		if err != nil {
-			return out, err
+			return joinFindings(blocks, block), err
 		}
-		out = append(out, f)
+		if len(block) == cap(block) {
+			blocks = append(blocks, block)
+			block = make([]Finding, 0, 2*cap(block))
+		}
+		block = append(block, f)
 	}
-	return out, nil
+	return joinFindings(blocks, block), nil
+}
+
+// joinFindings concatenates full blocks and the last block, returning nil
+// when there are no findings.
+func joinFindings(blocks [][]Finding, last []Finding) []Finding {
+	if len(blocks) == 0 && len(last) == 0 {
+		return nil
+	}
+	if len(blocks) == 0 {
+		return last
+	}
+	return slices.Concat(append(blocks, last)...)
 }
 
 // Bundle validates a bundle read from r with the Default Validator and
@@ -86,6 +107,7 @@ func (bs *bundleStream) emit(fs []Finding) error {
 func (bs *bundleStream) run(r io.Reader) error {
 	rec := &headerRecorder{r: r}
 	br := stix.NewBundleReader(rec)
+	rec.br = br
 	started := false
 	for raw, err := range br.RawObjects() {
 		if cerr := bs.ctx.Err(); cerr != nil {
@@ -198,15 +220,21 @@ func syntaxFinding(idx int, err error) Finding {
 		Err: err}
 }
 
-// headerRecorder keeps a copy of what is read from r until stop is called,
-// so that the input can be read again when it is not a bundle.
+// headerRecorder keeps a copy of what is read from r until stop is called
+// or br has found an objects array or a top-level array, so that the input
+// can be read again when it is not a bundle. Without the check on br, it
+// would also copy the first object, which can be megabytes long.
 type headerRecorder struct {
 	r       io.Reader
+	br      *stix.BundleReader
 	buf     []byte
 	stopped bool
 }
 
 func (h *headerRecorder) Read(p []byte) (int, error) {
+	if !h.stopped && h.br != nil && (h.br.HasObjects() || h.br.IsArray()) {
+		h.stop()
+	}
 	n, err := h.r.Read(p)
 	if !h.stopped {
 		h.buf = append(h.buf, p[:n]...)
