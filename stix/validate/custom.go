@@ -88,13 +88,12 @@ func (c *objectCheck) customContent() {
 			c.customProperty(key, pointer(key), !declared, true)
 			continue
 		}
-		ptr := pointer(key)
 		if key == "extensions" {
 			c.extensions(child, val)
 			continue
 		}
 		if scoTypes[c.typ] {
-			c.embedded(child, val, ptr, true)
+			c.embedded(child, val, pointer(key), true)
 		}
 	}
 }
