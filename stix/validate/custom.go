@@ -125,8 +125,8 @@ func (c *objectCheck) customProperty(name, ptr string, flagUse, prefix bool) {
 			" is not defined by STIX 2.1 and custom properties are not allowed")
 	}
 	if flagUse {
-		c.add("extensions-use", ptr, "custom property "+strconv.Quote(name)+
-			" should be defined by an extension-definition")
+		c.add("extensions-use", ptr, joinQuoted("custom property ", name,
+			" should be defined by an extension-definition"))
 	}
 	if prefix {
 		c.checkPrefix(customProperty, name, ptr)
@@ -185,4 +185,17 @@ func (c *objectCheck) embedded(tree *propNode, val any, ptr string, prefix bool)
 			c.embedded(child, inner, ptr+pointer(name), prefix)
 		}
 	}
+}
+
+// joinQuoted returns prefix + strconv.Quote(s) + suffix. For printable
+// ASCII without quotes or backslashes, which strconv.Quote copies as it is,
+// it skips strconv's rune-by-rune scan and builds the text in one
+// allocation. Custom property names, reported once per use, take this path.
+func joinQuoted(prefix, s, suffix string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return prefix + strconv.Quote(s) + suffix
+		}
+	}
+	return prefix + `"` + s + `"` + suffix
 }
