@@ -87,7 +87,11 @@ const (
 )
 
 // intern returns b as a string, reusing the cached copy when there is one.
+// A nil cache returns a new string.
 func (kc *KeyCache) intern(b []byte) string {
+	if kc == nil {
+		return string(b)
+	}
 	if s, ok := kc.keys[string(b)]; ok {
 		return s
 	}
@@ -328,7 +332,7 @@ func (d *decoder) str(key bool) (string, error) {
 		switch {
 		case c == '"':
 			var s string
-			if key && d.keys != nil {
+			if key {
 				s = d.keys.intern(d.data[start:d.pos])
 			} else {
 				s = string(d.data[start:d.pos])
