@@ -59,9 +59,9 @@ func readSpoolDir(src *connector.Source) (string, error) {
 
 // prepareSpoolDir creates the spool folder dir, checks that a spool file can
 // be created in it, and removes the spool files that killed processes left
-// in it. Each removed file is logged at info
-// level on log. A failed clean-up is logged on warnLog and is not an error,
-// because exports still work.
+// in it. Each removed file is logged at info level on log. A failed
+// clean-up is logged on warnLog and is not an error, because exports still
+// work.
 func prepareSpoolDir(dir string, log, warnLog *slog.Logger) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("create spool folder: %w; set EXPORT_FILE_STIX_SPOOL_DIR "+

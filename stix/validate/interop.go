@@ -107,12 +107,12 @@ type producerRef struct {
 // notes the object itself when it is an identity.
 //
 // The reference validator requires created_by_ref on every object except
-// identities. This check requires it only on SDOs and SROs, and checks any
-// other object that has the property, because STIX 2.1 defines no
-// created_by_ref for SCOs and the predefined TLP markings cannot have one,
-// so a bundle with either could never pass. A missing created_by_ref on a type that
-// interopRequired covers is left to RuleInteropRequired, so that it is
-// reported once.
+// identities. This check requires it only on SDOs and SROs and checks any
+// other object that has the property. STIX 2.1 defines no created_by_ref
+// for SCOs, and the predefined TLP markings cannot have one, so otherwise
+// a bundle with either could never pass. A missing created_by_ref on a
+// type that interopRequired covers is left to RuleInteropRequired, so that
+// it is reported once.
 func (s *Session) recordProducer(c *objectCheck) {
 	if s.producers == nil {
 		s.producers = &producerState{identities: map[string]bool{}}
